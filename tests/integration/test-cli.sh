@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The tether command line: version, help, usage errors, not-yet-built commands.
+set -u
+tool=${TETHER_TOOL:?TETHER_TOOL is set by meson}
+fails=0
+check() { # description, then the command; the command must succeed
+  local what=$1; shift
+  if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); fi
+}
+
+out=$("$tool" --version); rc=$?
+check "--version exits 0" test $rc -eq 0
+check "--version prints 'tether X.Y.Z'" bash -c '[[ "$1" =~ ^tether\ [0-9]+\.[0-9]+\.[0-9]+$ ]]' _ "$out"
+check "'version' equals --version" test "$("$tool" version)" = "$out"
+
+out=$("$tool" help); rc=$?
+check "help exits 0" test $rc -eq 0
+for c in help version x2go spice; do
+  check "help lists '$c'" grep -q "^  $c " <<<"$out"
+done
+check "help COMMAND shows its usage" bash -c '"$1" help spice | grep -q "^Usage: tether spice"' _ "$tool"
+
+"$tool" no-such-command >/dev/null 2>"${TMPDIR:-/tmp}/tether-cli-err.$$"; rc=$?
+check "unknown command exits 2" test $rc -eq 2
+check "unknown command is named" grep -q "unknown command 'no-such-command'" "${TMPDIR:-/tmp}/tether-cli-err.$$"
+"$tool" --bogus >/dev/null 2>&1; rc=$?
+check "unknown option exits 2" test $rc -eq 2
+"$tool" >/dev/null 2>&1; rc=$?
+check "no command exits 2" test $rc -eq 2
+# Commands that later work fills in say so clearly, with their own status.
+for c in x2go spice; do
+  "$tool" $c >/dev/null 2>"${TMPDIR:-/tmp}/tether-cli-err.$$"; rc=$?
+  check "'$c' not built yet: exit 3" test $rc -eq 3
+  check "'$c' not built yet: says so" grep -q "not supported yet" "${TMPDIR:-/tmp}/tether-cli-err.$$"
+done
+rm -f "${TMPDIR:-/tmp}/tether-cli-err.$$"
+
+exit $((fails > 0))

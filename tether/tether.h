@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The umbrella header: the only one applications include. */
+#define TETHER_INSIDE
+
+#include "tether-version.h"
+#include "tether-error.h"
+#include "tether-log.h"
+#include "tether-enum-types.h"
+
+#undef TETHER_INSIDE
