@@ -8,5 +8,7 @@
 #include "tether-error.h"
 #include "tether-log.h"
 #include "tether-enum-types.h"
+#include "tether-x2go.h"
+#include "tether-spice.h"
 
 #undef TETHER_INSIDE

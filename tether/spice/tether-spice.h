@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#if !defined(TETHER_INSIDE) && !defined(TETHER_COMPILATION)
+#error "Only <tether/tether.h> can be included directly."
+#endif
+
+/* The public headers of the SPICE client, included by tether.h. */
