@@ -11,6 +11,16 @@ G_BEGIN_DECLS
 
 #define TEST_TIMEOUT_MS 20000
 
+/* g_test_message for test vectors: escaped, so control bytes and invalid
+ * UTF-8 do not break the TAP output. */
+static inline void
+test_note (const char *text)
+{
+  g_autofree char *escaped = g_strescape (text, NULL);
+
+  g_test_message ("%s", escaped);
+}
+
 /* Iterates the thread-default main context until *@flag is set or
  * @timeout_ms passed; fails the test on timeout. */
 static inline void

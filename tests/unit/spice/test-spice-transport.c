@@ -672,7 +672,7 @@ test_http_status_parse (void)
       g_autoptr(GError) error = NULL;
       gboolean ok = tether_spice_http_parse_status (v[i].headers, strlen (v[i].headers), &status, &reason, &error);
 
-      g_test_message ("%s", v[i].headers);
+      test_note (v[i].headers);
       g_assert_cmpint (ok, ==, v[i].ok);
       g_assert_cmpuint (status, ==, v[i].status);
       g_assert_cmpstr (reason, ==, v[i].reason);
@@ -921,7 +921,7 @@ test_cert_subject_parse (void)
       g_autoptr(GPtrArray) rdns = NULL;
       g_autoptr(GError) error = NULL;
 
-      g_test_message ("%s", bad[i]);
+      test_note (bad[i]);
       g_assert_false (tether_spice_cert_subject_parse (bad[i], &rdns, &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
       g_assert_null (rdns);

@@ -6,7 +6,7 @@
 #include <gio/gio.h>
 
 #include "tether-spice-uri-private.h"
-#include "tether-test-utils.h"
+#include "test-spice-session-helpers.h"
 
 typedef struct {
   const char *uri;
@@ -68,7 +68,7 @@ test_uri_good (void)
       g_autofree char *canonical = NULL;
       g_autofree char *canonical2 = NULL;
 
-      g_test_message ("%s", v->uri);
+      test_note (v->uri);
       g_assert_true (tether_spice_uri_parse (v->uri, &p, &error));
       g_assert_no_error (error);
       check_parts (v, &p);
@@ -157,7 +157,7 @@ test_uri_bad (void)
       TetherSpiceUriParts p;
       g_autoptr(GError) error = NULL;
 
-      g_test_message ("%s", bad_uris[i].uri);
+      test_note (bad_uris[i].uri);
       g_assert_false (tether_spice_uri_parse (bad_uris[i].uri, &p, &error));
       g_assert_error (error, G_URI_ERROR, (gint) bad_uris[i].code);
       g_assert_null (p.host);
@@ -381,7 +381,7 @@ test_proxy_good (void)
       TetherSpiceProxy p;
       g_autoptr(GError) error = NULL;
 
-      g_test_message ("%s", v[i].text);
+      test_note (v[i].text);
       g_assert_true (tether_spice_proxy_parse (v[i].text, &p, &error));
       g_assert_no_error (error);
       g_assert_cmpint (p.https, ==, v[i].https);
@@ -424,7 +424,7 @@ test_proxy_bad (void)
       TetherSpiceProxy p;
       g_autoptr(GError) error = NULL;
 
-      g_test_message ("%s", v[i].text);
+      test_note (v[i].text);
       g_assert_false (tether_spice_proxy_parse (v[i].text, &p, &error));
       g_assert_error (error, G_URI_ERROR, (gint) v[i].code);
       g_assert_null (p.host);
