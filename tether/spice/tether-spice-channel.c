@@ -407,11 +407,13 @@ static void
 emit_event (TetherSpiceChannel *self, TetherSpiceChannelEvent event)
 {
   TetherSpiceChannelPrivate *priv = PRIV (self);
-  g_autoptr(TetherSpiceChannel) hold = g_object_ref (self);
 
+  /* Handlers may drop the last outside reference. */
+  g_object_ref (self);
   g_signal_emit (self, signals[SIGNAL_CHANNEL_EVENT], 0, event);
   if (priv->session != NULL)
     tether_spice_session_channel_event (priv->session, self, event);
+  g_object_unref (self);
 }
 
 static const char *
@@ -573,13 +575,13 @@ start_connection (gpointer user_data)
     }
   if (priv->request_fd || tether_spice_session_get_client_sockets (priv->session))
     {
-      g_autoptr(TetherSpiceChannel) hold = g_object_ref (self);
-
       priv->request_fd = FALSE;
       priv->waiting_for_fd = TRUE;
       g_debug ("%s channel %d: asking the application for a socket", tether_spice_channel_type_to_string (priv->type),
                priv->id);
+      g_object_ref (self);
       g_signal_emit (self, signals[SIGNAL_OPEN_FD], 0, (int) priv->tls);
+      g_object_unref (self);
       return G_SOURCE_REMOVE;
     }
   if (!tether_spice_session_transport_params (priv->session, priv->tls, &params, &error))

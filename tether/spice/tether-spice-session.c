@@ -229,14 +229,27 @@ byte_arrays_equal (GByteArray *a, GByteArray *b)
   return a->len == b->len && (a->len == 0 || memcmp (a->data, b->data, a->len) == 0);
 }
 
+static GByteArray *
+byte_array_copy (GByteArray *array)
+{
+  GByteArray *copy;
+
+  if (array == NULL)
+    return NULL;
+  copy = g_byte_array_sized_new (array->len);
+  g_byte_array_append (copy, array->data, array->len);
+  return copy;
+}
+
+/* Byte arrays are copied in and out: a caller may free (not unref) the
+ * array it passed (some bindings do), and must not change ours. */
 static void
 set_byte_array (TetherSpiceSession *self, GByteArray **field, GByteArray *value, guint prop)
 {
   if (byte_arrays_equal (*field, value))
     return;
   g_clear_pointer (field, g_byte_array_unref);
-  if (value != NULL)
-    *field = g_byte_array_ref (value);
+  *field = byte_array_copy (value);
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
@@ -1299,7 +1312,7 @@ tether_spice_session_get_property (GObject *object, guint prop_id, GValue *value
 
   switch (prop_id)
     {
-    case PROP_CA: g_value_set_boxed (value, self->ca); break;
+    case PROP_CA: g_value_take_boxed (value, byte_array_copy (self->ca)); break;
     case PROP_CA_FILE: g_value_set_string (value, self->ca_file); break;
     case PROP_CACHE_SIZE: g_value_set_int (value, self->cache_size); break;
     case PROP_CERT_SUBJECT: g_value_set_string (value, self->cert_subject); break;
@@ -1320,7 +1333,7 @@ tether_spice_session_get_property (GObject *object, guint prop_id, GValue *value
     case PROP_PORT: g_value_set_string (value, self->port); break;
     case PROP_PROTOCOL: g_value_set_int (value, self->protocol); break;
     case PROP_PROXY: g_value_set_string (value, self->proxy); break;
-    case PROP_PUBKEY: g_value_set_boxed (value, self->pubkey); break;
+    case PROP_PUBKEY: g_value_take_boxed (value, byte_array_copy (self->pubkey)); break;
     case PROP_READ_ONLY: g_value_set_boolean (value, self->read_only); break;
     case PROP_SECURE_CHANNELS: g_value_set_boxed (value, self->secure_channels); break;
     case PROP_SHARE_DIR_RO: g_value_set_boolean (value, self->share_dir_ro); break;

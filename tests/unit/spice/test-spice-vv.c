@@ -377,6 +377,46 @@ test_vv_file (void)
   g_object_unref (session);
 }
 
+/* The fuzzer's seed files are real-shaped: the good ones parse. */
+static void
+test_vv_seed_corpus (void)
+{
+  static const struct {
+    const char *name;
+    gint        code;
+  } seeds[] = {
+    { "minimal", 0 },
+    { "unix-crlf", 0 },
+    { "full", 0 },
+    { "vnc", TETHER_SPICE_ERROR_UNSUPPORTED },
+    { "duplicate", G_KEY_FILE_ERROR_PARSE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (seeds); i++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fuzz", "corpus", "spice-vv", seeds[i].name, NULL);
+      g_autofree char *data = NULL;
+      gsize len;
+      TetherSpiceVv vv;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+      if (i < 3)
+        {
+          g_assert_true (tether_spice_vv_parse (data, len, &vv, &error));
+          g_assert_no_error (error);
+          tether_spice_vv_clear (&vv);
+        }
+      else
+        {
+          g_assert_false (tether_spice_vv_parse (data, len, &vv, &error));
+          GQuark domain = i == 3 ? TETHER_SPICE_ERROR : G_KEY_FILE_ERROR;
+
+          g_assert_error (error, domain, seeds[i].code);
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -390,5 +430,6 @@ main (int argc, char **argv)
   g_test_add_func ("/spice/vv/session-apply", test_vv_session_apply);
   g_test_add_func ("/spice/vv/session-unchanged", test_vv_session_unchanged);
   g_test_add_func ("/spice/vv/file", test_vv_file);
+  g_test_add_func ("/spice/vv/seed-corpus", test_vv_seed_corpus);
   return g_test_run ();
 }
