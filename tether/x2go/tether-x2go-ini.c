@@ -371,7 +371,8 @@ tether_x2go_ini_decode_value (const char *raw, gsize len, gboolean as_list)
 skip_blanks:
   while (i < len && (p[i] == ' ' || p[i] == '\t'))
     i++;
-  acc_flush (&a);
+  /* A pending high surrogate is not flushed here: Qt joins the UTF-16
+   * units of a string across escapes and quotes. */
   chop_limit = a.s->len;
 
   while (i < len)
@@ -439,7 +440,6 @@ skip_blanks:
                 i++;
             }
           /* any other escaped character is dropped, as in Qt */
-          acc_flush (&a);
           chop_limit = a.s->len;
           continue;
         }
@@ -856,12 +856,18 @@ tether_x2go_ini_parse (const char *data, gsize len, const char *display_name, GE
         while (value_start < end && value_start < comment && is_blank (p[value_start]))
           value_start++;
         value_end = MIN (end, comment);
-        while (value_end > value_start && is_blank (p[value_end - 1]))
-          value_end--;
-        /* A backslash before the trimmed blanks escapes the first of them. */
-        if (value_end < MIN (end, comment) && value_end > value_start &&
-            p[value_end - 1] == '\\')
-          value_end++;
+        /* Trailing blanks go to the suffix, where Qt would drop them too:
+         * unless the value has quotes (then Qt keeps them), or a backslash
+         * escapes the first of them. */
+        if (memchr (p + value_start, '"', value_end - value_start) == NULL)
+          {
+            gsize full = value_end;
+
+            while (value_end > value_start && is_blank (p[value_end - 1]))
+              value_end--;
+            if (value_end < full && value_end > value_start && p[value_end - 1] == '\\')
+              value_end++;
+          }
 
         eol = eol_length (p, len, end);
         next = end + eol;
