@@ -224,9 +224,10 @@ tether_x2go_value_from_raw (TetherX2goValueKind kind, const char *raw, GError **
     case TETHER_X2GO_VALUE_LIST:
       {
         g_auto(GStrv) items = NULL;
+        g_autofree char *trimmed = g_strstrip (g_strdup (raw));
 
-        one = tether_x2go_ini_decode_value (raw, len, FALSE);
-        items = parse_python_list (g_strstrip (one[0]));
+        /* python-x2go looks for its list literal in the raw text. */
+        items = parse_python_list (trimmed);
         if (items == NULL)
           items = tether_x2go_ini_decode_value (raw, len, TRUE);
         return g_variant_ref_sink (g_variant_new_strv ((const char * const *) items, -1));
