@@ -126,9 +126,17 @@ add_ids_of (TetherX2goProfiles *self, TetherX2goIni *doc, GHashTable *seen)
     return;
   sections = tether_x2go_ini_get_sections (doc);
   for (gsize k = 0; sections[k] != NULL; k++)
-    if (!tether_x2go_profile_is_non_profile_section (sections[k]) &&
-        g_hash_table_add (seen, sections[k]))
-      g_ptr_array_add (self->ids, g_strdup (sections[k]));
+    {
+      char *id;
+
+      if (tether_x2go_profile_is_non_profile_section (sections[k]) ||
+          g_hash_table_contains (seen, sections[k]))
+        continue;
+      /* The set borrows the copy in self->ids, which outlives it. */
+      id = g_strdup (sections[k]);
+      g_ptr_array_add (self->ids, id);
+      g_hash_table_add (seen, id);
+    }
 }
 
 static void
