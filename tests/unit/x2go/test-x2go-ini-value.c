@@ -67,7 +67,9 @@ test_value_from_raw (void)
       g_autoptr(GError) error = NULL;
       g_autoptr(GVariant) value = tether_x2go_value_from_raw (v->kind, v->raw, &error);
 
-      g_test_message ("vector %" G_GSIZE_FORMAT ": %s", k, v->raw);
+      g_autofree char *shown = g_strescape (v->raw, NULL);
+
+      g_test_message ("vector %" G_GSIZE_FORMAT ": %s", k, shown);
       if (v->want == NULL)
         {
           g_assert_null (value);

@@ -545,7 +545,9 @@ test_ini_decode_vectors (void)
       g_auto(GStrv) l = tether_x2go_ini_decode_value (v->raw, strlen (v->raw), TRUE);
       g_autofree char *joined = g_strjoinv ("|", l);
 
-      g_test_message ("vector %" G_GSIZE_FORMAT ": %s", k, v->raw);
+      g_autofree char *shown = g_strescape (v->raw, NULL);
+
+      g_test_message ("vector %" G_GSIZE_FORMAT ": %s", k, shown);
       g_assert_cmpuint (g_strv_length (s), ==, 1);
       g_assert_cmpstr (s[0], ==, v->as_string);
       g_assert_cmpstr (joined, ==, v->as_list);
