@@ -182,7 +182,7 @@ static GVariant *
 bad_value (GError **error, TetherX2goValueKind kind, const char *text)
 {
   g_set_error (error, TETHER_X2GO_ERROR, TETHER_X2GO_ERROR_BAD_CONFIG_FILE,
-               "“%s” is not a %s", text, tether_x2go_value_kind_name (kind));
+               "“%s” is not a valid %s", text, tether_x2go_value_kind_name (kind));
   return NULL;
 }
 
@@ -299,7 +299,7 @@ tether_x2go_value_from_text (TetherX2goValueKind kind, const char *text, GError 
 
 invalid:
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               "“%s” is not a %s", text, tether_x2go_value_kind_name (kind));
+               "“%s” is not a valid %s", text, tether_x2go_value_kind_name (kind));
   return NULL;
 }
 
