@@ -302,10 +302,17 @@ resolve_reference (TetherGlzWindow *w, const TetherGlzHeader *h, guint64 dist,
       return NULL;
     }
   ref_id = h->id - dist;
+  if (dist > h->win_head_dist)
+    {
+      bad_stream (error, "GLZ image %" G_GUINT64_FORMAT " refers to image %" G_GUINT64_FORMAT
+                  ", older than its window's head %" G_GUINT64_FORMAT,
+                  h->id, ref_id, h->id - MIN (h->id, h->win_head_dist));
+      return NULL;
+    }
   image = window_lookup (w, ref_id);
   if (image == NULL)
     {
-      if (ref_id < w->evicted_below || ref_id < h->id - MIN (h->id, h->win_head_dist))
+      if (ref_id < w->evicted_below)
         {
           bad_stream (error, "GLZ image %" G_GUINT64_FORMAT " refers to image %" G_GUINT64_FORMAT
                       ", which is no longer in the window", h->id, ref_id);
