@@ -121,15 +121,17 @@ tether_lz4_decode (const guint8 *data, gsize len,
     {
       guint32 block_size;
       const guint8 *block;
+      gsize left;
       int n;
 
       if (!tether_reader_u32_be (&r, &block_size))
         return bad_stream (error, "LZ4 image is truncated in the size of block %u", blocks);
       if (block_size == 0 || block_size > (guint32) LZ4_MAX_INPUT_SIZE)
         return bad_stream (error, "LZ4 block %u has a bad size %u", blocks, block_size);
+      left = tether_reader_remaining (&r);
       if (!tether_reader_borrow (&r, block_size, &block))
         return bad_stream (error, "LZ4 block %u of %u bytes is truncated (%" G_GSIZE_FORMAT
-                           " bytes left)", blocks, block_size, tether_reader_remaining (&r));
+                           " bytes left)", blocks, block_size, left);
       if (produced == total)
         return bad_stream (error, "LZ4 image has more blocks than its %u×%u pixels need",
                            dest->width, dest->height);
