@@ -86,7 +86,13 @@ tether_codec_check_size (const char *what, guint64 width, guint64 height,
                    what, width, height, TETHER_CODEC_MAX_SIDE, TETHER_CODEC_MAX_PIXELS);
       return FALSE;
     }
-  g_assert (row_pixels >= width);
+  if (row_pixels < width)
+    {
+      g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_PROTOCOL,
+                   "%s rows of %" G_GUINT64_FORMAT " pixels cannot hold %" G_GUINT64_FORMAT,
+                   what, row_pixels, width);
+      return FALSE;
+    }
   *n_pixels = (gsize) (row_pixels * height);
   return TRUE;
 }
