@@ -380,7 +380,9 @@ test_malformed_lines (void)
   /* 14 fields are a shadow line, accepted; 16 with a shadow name, too. */
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(TetherX2goSessionInfo) a = tether_x2go_session_info_new_from_line (SHADOW_LINE, &error);
+    g_autoptr(TetherX2goSessionInfo) a = NULL;
+
+    a = tether_x2go_session_info_new_from_line (SHADOW_LINE, &error);
 
     g_assert_no_error (error);
   }
