@@ -230,7 +230,8 @@ test_rejected_values (void)
   };
   static const char *const bad_shadow[] = {
     "xterm", "2XSHADaliceXSHAD:50", "1XSHADal iceXSHAD:50", "1XSHADaliceXSHAD50", "1XSHADaliceXSHAD:5x",
-    "1XSHADaliceXSHAD:50XSHADx", "1XSHAD-aliceXSHAD:50",
+    "1XSHADaliceXSHAD:50XSHADx", "1XSHAD-aliceXSHAD:50", "1XSHADaliceXSHAD:", "1XSHADaliceXSHAD:.",
+    "1XSHADaliceXSHAD:50.",
   };
   TetherX2goSessionParams p;
 
