@@ -90,7 +90,7 @@ test_start_agent_failures (void)
     { "50\n5f0c2e8d1b9a4e3f8c7d6b5a49382716\n24568\njdoe-50-1700580000_stRTERMINAL_dp24\n30007\n30008\n"
       "30009\n30010\n30011\n30012\n", "", TETHER_X2GO_ERROR_MALFORMED_OUTPUT, "line 10: more than 9 lines" },
     { "50\nnot-a-cookie\n24568\njdoe-50-1700580000_stRTERMINAL_dp24\n30007\n30008\n30009\n", "",
-      TETHER_X2GO_ERROR_MALFORMED_OUTPUT, "line 2: 'not-a-cookie' is not a cookie" },
+      TETHER_X2GO_ERROR_MALFORMED_OUTPUT, "line 2: 12 characters, not a cookie" },
     { "50\n5f0c2e8d1b9a4e3f8c7d6b5a49382716\n24568\n../../etc/passwd\n30007\n30008\n30009\n", "",
       TETHER_X2GO_ERROR_MALFORMED_OUTPUT, "line 4:" },
     { "50\n5f0c2e8d1b9a4e3f8c7d6b5a49382716\n24568\njdoe-50-1700580000_stRTERMINAL_dp24\n70000\n30008\n"
@@ -116,6 +116,20 @@ test_start_agent_failures (void)
       g_assert_null (info.cookie);
       g_assert_null (info.session_name);
     }
+}
+
+/* A malformed cookie may be most of a real one: it is not quoted. */
+static void
+test_start_agent_cookie_not_echoed (void)
+{
+  static const char out[] =
+    "50\n5f0c2e8d1b9a4e3f8c7d6b5a4938271\n24568\njdoe-50-1700580000_stRTERMINAL_dp24\n30007\n30008\n30009\n";
+  TetherX2goAgentInfo info;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (tether_x2go_parse_start_agent (S (out), NULL, 0, &info, &error));
+  assert_error_mentions (error, TETHER_X2GO_ERROR_MALFORMED_OUTPUT, "line 2: 31 characters");
+  g_assert_null (strstr (error->message, "5f0c2e8d"));
 }
 
 static void
@@ -583,6 +597,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/x2go/output/start-agent/ok", test_start_agent_ok);
   g_test_add_func ("/x2go/output/start-agent/failures", test_start_agent_failures);
+  g_test_add_func ("/x2go/output/start-agent/cookie-not-echoed", test_start_agent_cookie_not_echoed);
   g_test_add_func ("/x2go/output/start-agent/every-prefix", test_start_agent_every_prefix);
   g_test_add_func ("/x2go/output/resume-session/ok", test_resume_ok);
   g_test_add_func ("/x2go/output/resume-session/failures", test_resume_failures);
