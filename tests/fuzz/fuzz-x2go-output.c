@@ -87,7 +87,12 @@ static void
 fuzz_list (const char *data, gsize len, TetherX2goListKind kind)
 {
   GError *error = NULL;
-  GPtrArray *list = tether_x2go_parse_session_list (data, len, kind, &error);
+  GPtrArray *list;
+
+  if (!tether_x2go_check_list_sessions_stderr (data, len, &error))
+    check_error (error);
+  g_clear_error (&error);
+  list = tether_x2go_parse_session_list (data, len, kind, &error);
 
   if (list == NULL)
     {

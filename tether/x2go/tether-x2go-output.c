@@ -93,6 +93,30 @@ parse_teki_port (const char *text, guint16 *out)
   return tether_x2go_parse_port (text, out);
 }
 
+/* ---- x2golistsessions stderr ----------------------------------------------- */
+
+gboolean
+tether_x2go_check_list_sessions_stderr (const char *err, gsize err_len, GError **error)
+{
+  g_auto(GStrv) lines = stderr_lines (err, err_len);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "Hostname of X2Go Server is not set-up correctly") != NULL)
+      {
+        g_set_error_literal (error, TETHER_X2GO_ERROR, TETHER_X2GO_ERROR_COMMAND_FAILED,
+                             "x2golistsessions failed: the server's host name is not set up "
+                             "correctly (it is localhost or unset)");
+        return FALSE;
+      }
+  if (stderr_says_not_found (lines, "x2golistsessions"))
+    {
+      g_set_error_literal (error, TETHER_X2GO_ERROR, TETHER_X2GO_ERROR_NO_SERVER,
+                           "x2golistsessions is not installed on the server");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- x2gostartagent -------------------------------------------------------- */
 
 void

@@ -17,6 +17,25 @@ assert_error_mentions (GError *error, gint code, const char *needle)
     g_error ("error message '%s' does not mention '%s'", error->message, needle);
 }
 
+/* ---- x2golistsessions stderr ---------------------------------------------- */
+
+static void
+test_list_stderr (void)
+{
+  g_autoptr(GError) e1 = NULL, e2 = NULL;
+
+  g_assert_true (tether_x2go_check_list_sessions_stderr (NULL, 0, NULL));
+  g_assert_true (tether_x2go_check_list_sessions_stderr (S ("Use of uninitialized value in perl\n"), NULL));
+  /* x2golistsessions itself (x2go-protocol.md §4.1) */
+  g_assert_false (tether_x2go_check_list_sessions_stderr (
+    S ("Hostname of X2Go Server is not set-up correctly, check /etc/hostname. Exiting... at "
+       "/usr/bin/x2golistsessions line 45.\n"), &e1));
+  assert_error_mentions (e1, TETHER_X2GO_ERROR_COMMAND_FAILED, "host name");
+  g_assert_false (tether_x2go_check_list_sessions_stderr (
+    S ("sh: 1: x2golistsessions: not found\n"), &e2));
+  assert_error_mentions (e2, TETHER_X2GO_ERROR_NO_SERVER, "not installed");
+}
+
 /* ---- x2gostartagent ------------------------------------------------------- */
 
 /* docs/x2go-protocol.md §4.6 */
@@ -595,6 +614,7 @@ main (int argc, char **argv)
 {
   tether_test_init (&argc, &argv);
 
+  g_test_add_func ("/x2go/output/list-sessions/stderr", test_list_stderr);
   g_test_add_func ("/x2go/output/start-agent/ok", test_start_agent_ok);
   g_test_add_func ("/x2go/output/start-agent/failures", test_start_agent_failures);
   g_test_add_func ("/x2go/output/start-agent/cookie-not-echoed", test_start_agent_cookie_not_echoed);
