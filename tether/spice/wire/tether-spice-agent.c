@@ -26,8 +26,8 @@ tether_spice_agent_message_encode (guint32 type, guint64 opaque,
                                    const guint8 *data, gsize len)
 {
   TetherWriter w;
+  g_autoptr(GBytes) whole = NULL;
   GPtrArray *chunks;
-  const guint8 *all;
   gsize total;
 
   g_return_val_if_fail (len <= G_MAXUINT32 - TETHER_SPICE_VD_AGENT_HEADER_SIZE, NULL);
@@ -39,18 +39,18 @@ tether_spice_agent_message_encode (guint32 type, guint64 opaque,
   tether_writer_u64_le (&w, opaque);
   tether_writer_u32_le (&w, (guint32) len);
   tether_writer_bytes (&w, data, len);
+  whole = tether_spice_wire_take_bytes (&w);
 
-  all = tether_writer_data (&w);
-  total = tether_writer_len (&w);
+  /* Each chunk is a slice of the one serialized message. */
+  total = g_bytes_get_size (whole);
   chunks = g_ptr_array_new_full (tether_spice_agent_chunk_count (len),
                                  (GDestroyNotify) g_bytes_unref);
   for (gsize off = 0; off < total; off += TETHER_SPICE_VD_AGENT_MAX_DATA_SIZE)
     {
       gsize n = MIN (total - off, (gsize) TETHER_SPICE_VD_AGENT_MAX_DATA_SIZE);
 
-      g_ptr_array_add (chunks, g_bytes_new (all + off, n));
+      g_ptr_array_add (chunks, g_bytes_new_from_bytes (whole, off, n));
     }
-  tether_writer_clear (&w);
   return chunks;
 }
 
@@ -283,5 +283,5 @@ tether_spice_agent_announce_caps_encode (gboolean request, const guint32 *caps, 
   tether_writer_u32_le (&w, request ? 1u : 0u);
   for (guint i = 0; i < n_caps; i++)
     tether_writer_u32_le (&w, caps[i]);
-  return tether_writer_steal_bytes (&w);
+  return tether_spice_wire_take_bytes (&w);
 }

@@ -149,7 +149,7 @@ tether_spice_msg_notify_decode (GBytes *body, TetherSpiceMsgNotify *out, GError 
   static const char what[] = "SPICE message NOTIFY";
   TetherReader r;
   guint32 len;
-  const guint8 *text, *nul;
+  const guint8 *text;
   guint8 terminator;
 
   memset (out, 0, sizeof *out);
@@ -200,9 +200,8 @@ tether_spice_msg_notify_decode (GBytes *body, TetherSpiceMsgNotify *out, GError 
     }
 
   /* Text for a person: stop at an embedded NUL, repair invalid UTF-8. */
-  nul = len > 0 ? memchr (text, '\0', len) : NULL;
-  if (nul != NULL)
-    len = (guint32) (nul - text);
+  if (len > 0)
+    len = (guint32) strnlen ((const char *) text, len);
   out->message = len > 0 ? g_utf8_make_valid ((const char *) text, len) : g_strdup ("");
   return TRUE;
 }
@@ -222,7 +221,7 @@ tether_spice_msgc_ack_sync_encode (guint32 generation)
 
   tether_writer_init (&w);
   tether_writer_u32_le (&w, generation);
-  return tether_writer_steal_bytes (&w);
+  return tether_spice_wire_take_bytes (&w);
 }
 
 GBytes *
@@ -239,7 +238,7 @@ tether_spice_msgc_pong_encode (guint32 id, guint64 timestamp)
   tether_writer_init (&w);
   tether_writer_u32_le (&w, id);
   tether_writer_u64_le (&w, timestamp);
-  return tether_writer_steal_bytes (&w);
+  return tether_spice_wire_take_bytes (&w);
 }
 
 GBytes *
@@ -263,5 +262,5 @@ tether_spice_msgc_disconnecting_encode (guint64 time_stamp, guint32 reason)
   tether_writer_init (&w);
   tether_writer_u64_le (&w, time_stamp);
   tether_writer_u32_le (&w, reason);
-  return tether_writer_steal_bytes (&w);
+  return tether_spice_wire_take_bytes (&w);
 }

@@ -75,7 +75,7 @@ tether_spice_message_frame (gboolean mini_header, guint64 serial,
   else
     tether_spice_full_header_encode (&w, serial, type, (guint32) len, 0);
   tether_writer_bytes (&w, data, len);
-  return tether_writer_steal_bytes (&w);
+  return tether_spice_wire_take_bytes (&w);
 }
 
 static guint32

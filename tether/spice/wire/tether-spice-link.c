@@ -98,7 +98,7 @@ tether_spice_link_mess_encode (const TetherSpiceLinkMess *mess)
     tether_writer_u32_le (&w, mess->common_caps[i]);
   for (guint i = 0; i < mess->n_channel_caps; i++)
     tether_writer_u32_le (&w, mess->channel_caps[i]);
-  return tether_writer_steal_bytes (&w);
+  return tether_spice_wire_take_bytes (&w);
 }
 
 gboolean
@@ -250,7 +250,7 @@ tether_spice_auth_mechanism_encode (guint32 mechanism)
 
   tether_writer_init (&w);
   tether_writer_u32_le (&w, mechanism);
-  return tether_writer_steal_bytes (&w);
+  return tether_spice_wire_take_bytes (&w);
 }
 
 gboolean

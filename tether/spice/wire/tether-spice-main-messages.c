@@ -336,7 +336,7 @@ u32_body (guint32 v)
 
   tether_writer_init (&w);
   tether_writer_u32_le (&w, v);
-  return tether_writer_steal_bytes (&w);
+  return tether_spice_wire_take_bytes (&w);
 }
 
 GBytes *
@@ -346,7 +346,7 @@ tether_spice_msgc_main_client_info_encode (guint64 cache_size)
 
   tether_writer_init (&w);
   tether_writer_u64_le (&w, cache_size);
-  return tether_writer_steal_bytes (&w);
+  return tether_spice_wire_take_bytes (&w);
 }
 
 GBytes *
@@ -364,7 +364,7 @@ tether_spice_msgc_main_mouse_mode_request_encode (guint16 mode)
                         mode == TETHER_SPICE_MOUSE_MODE_CLIENT, NULL);
   tether_writer_init (&w);
   tether_writer_u16_le (&w, mode);
-  return tether_writer_steal_bytes (&w);
+  return tether_spice_wire_take_bytes (&w);
 }
 
 GBytes *

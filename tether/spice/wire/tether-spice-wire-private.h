@@ -11,6 +11,7 @@
 #include "tether-error.h"
 #include "tether-reader-private.h"
 #include "tether-spice-protocol-private.h"
+#include "tether-writer-private.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,17 @@ gboolean tether_spice_wire_error (GError **error, TetherSpiceError code, const c
  * become a TETHER_SPICE_ERROR_PROTOCOL error prefixed with "@what: ". */
 gboolean tether_spice_wire_finish (const TetherReader *r, gboolean exact, const char *what,
                                    GError **error);
+
+/* The encoded bytes of @w; frees the writer (TetherWriter keeps a fresh
+ * buffer after tether_writer_steal_bytes(), so stealing alone would leak). */
+static inline GBytes *
+tether_spice_wire_take_bytes (TetherWriter *w)
+{
+  GBytes *bytes = tether_writer_steal_bytes (w);
+
+  tether_writer_clear (w);
+  return bytes;
+}
 
 /* Capability sets are arrays of u32 words; capability n is bit n % 32 of
  * word n / 32. A bit beyond the array tests as unset. */
