@@ -25,6 +25,8 @@ cmd_not_built (const char *name)
 static int
 cmd_x2go (int argc, char **argv)
 {
+  if (argc >= 2 && g_str_equal (argv[1], "profile"))
+    return tether_tool_x2go_profile (argc - 1, argv + 1);
   return cmd_not_built ("x2go");
 }
 

@@ -43,7 +43,7 @@ check "x2go peer: stop succeeds" test $rc -eq 0
 "$peers/spice-peer.sh" stop --all >/dev/null 2>&1; rc=$?
 check "spice peer: stop succeeds" test $rc -eq 0
 check "nothing the peers started is left" none_alive "${X2GO_SSHD_PID:-}" "${X2GO_XVFB_PID:-}" \
-  "${X2GO_CLEANSESSIONS_PID:-}" "${SPICE_PID:-}"
+  "${X2GO_CLEANSESSIONS_PID:-}" "${X2GO_SSHD_PAM_PID:-}" "${SPICE_PID:-}"
 check "no process of the test user is left" bash -c "! pgrep -u '$X2GO_PEER_USER' >/dev/null"
 "$peers/x2go-peer.sh" status >/dev/null 2>&1; rc=$?
 check "x2go peer: status says stopped" test $rc -eq 1

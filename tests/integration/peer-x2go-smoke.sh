@@ -105,6 +105,17 @@ if command -v sshpass >/dev/null; then
         fail "login with the passphrase-protected key failed: $(cat "$tmp/pp.err")"
     [[ $out == "$X2GO_USER" ]] || fail "passphrase key login printed '$out'"
     pass "passphrase-protected key login"
+    # The second sshd (PAM behind it) takes keyboard-interactive and refuses plain password auth.
+    ki_ssh=(ssh -F /dev/null -p "$X2GO_KBDINT_PORT" "${ssh_base[@]:5}" -o UserKnownHostsFile="$X2GO_KNOWN_HOSTS"
+        -o PubkeyAuthentication=no -o NumberOfPasswordPrompts=1 "$X2GO_USER@$X2GO_HOST")
+    out=$(SSHPASS=$X2GO_PASSWORD sshpass -e "${ki_ssh[@]}" -o PreferredAuthentications=keyboard-interactive \
+        'id -un' 2>"$tmp/ki.err") || fail "keyboard-interactive login failed: $(cat "$tmp/ki.err")"
+    [[ $out == "$X2GO_USER" ]] || fail "keyboard-interactive login printed '$out'"
+    pass "keyboard-interactive login on port $X2GO_KBDINT_PORT"
+    if SSHPASS=$X2GO_PASSWORD sshpass -e "${ki_ssh[@]}" -o PreferredAuthentications=password true 2>/dev/null; then
+        fail "password auth was accepted on the keyboard-interactive port"
+    fi
+    pass "password auth refused on the keyboard-interactive port"
 else
     echo "skip - password login (sshpass not installable)"
 fi
