@@ -22,6 +22,7 @@
 
 #include "tether-spice-channel.h"
 #include "tether-spice-session.h"
+#include "tether-spice-common-messages-private.h"
 
 G_BEGIN_DECLS
 
@@ -59,6 +60,10 @@ typedef struct {
 /* Called from a kind's instance init. */
 void     tether_spice_channel_set_ops (TetherSpiceChannel          *self,
                                        const TetherSpiceChannelOps *ops);
+const TetherSpiceChannelOps *tether_spice_channel_get_ops (TetherSpiceChannel *self);
+/* Changes whenever a connection ends or a new one starts: compare before and
+ * after calling out to see whether the channel was closed meanwhile. */
+guint    tether_spice_channel_get_generation (TetherSpiceChannel *self);
 
 /* The factory: a channel of @type for @session, or NULL when Tether does not
  * implement the type. */
@@ -94,6 +99,11 @@ void     tether_spice_channel_read   (TetherSpiceChannel         *self,
                                       gsize                       n,
                                       TetherSpiceChannelEvent     fail_event,
                                       TetherSpiceChannelReadFunc  func);
+/* The same, where an end of stream before the first byte is the server
+ * closing the channel (CLOSED) rather than an error. */
+void     tether_spice_channel_read_or_close (TetherSpiceChannel         *self,
+                                             gsize                       n,
+                                             TetherSpiceChannelReadFunc  func);
 /* Queues @data for writing, after anything queued before. */
 void     tether_spice_channel_write  (TetherSpiceChannel *self,
                                       GBytes             *data);
@@ -121,5 +131,40 @@ void     tether_spice_channel_set_remote_caps (TetherSpiceChannel *self,
                                                gsize               n_common,
                                                const guint32      *channel,
                                                gsize               n_channel);
+
+/* ---- the message loop (tether-spice-channel-messages.c) ------------------ */
+
+/* Per-connection state of the message loop, owned by the channel and reset
+ * with every connection. */
+typedef struct {
+  gboolean  mini_header;          /* both sides announced MINI_HEADER */
+  guint64   out_serial;           /* of the last message sent */
+  guint64   in_serial;            /* of the message being handled */
+  guint64   last_processed;       /* serial of the last message handled */
+  guint16   type;                 /* header of the message being read */
+  guint32   sub_list;
+  guint32   ack_window;           /* 0: no ACKs (SET_ACK not received) */
+  guint32   ack_remaining;
+  gboolean  server_disconnecting; /* DISCONNECTING received */
+  guint32   disconnect_reason;
+  gboolean  waiting;              /* paused by WAIT_FOR_CHANNELS */
+  GArray   *wait;                 /* TetherSpiceWaitForChannel still awaited */
+} TetherSpiceChannelLoop;
+
+TetherSpiceChannelLoop *tether_spice_channel_get_loop (TetherSpiceChannel *self);
+void     tether_spice_channel_loop_clear (TetherSpiceChannelLoop *loop);
+/* Starts reading messages (after the link). */
+void     tether_spice_channel_loop_start (TetherSpiceChannel *self);
+/* Frames and queues a client message; @body may be NULL for an empty one.
+ * Dropped (with a debug line) when the channel is not READY, or when the
+ * session is read-only and the message is not one a read-only client sends
+ * (docs/spice-protocol.md §4.9). */
+void     tether_spice_channel_send   (TetherSpiceChannel *self,
+                                      guint16             type,
+                                      GBytes             *body);
+/* The serial of the last message this channel handled (WAIT_FOR_CHANNELS). */
+guint64  tether_spice_channel_get_last_serial (TetherSpiceChannel *self);
+/* Another channel of the session made progress: resume if a wait is over. */
+void     tether_spice_channel_check_wait (TetherSpiceChannel *self);
 
 G_END_DECLS

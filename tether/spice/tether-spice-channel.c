@@ -12,6 +12,7 @@
 #include "tether-spice-session-private.h"
 #include "tether-spice-transport-private.h"
 #include "tether-spice-main-channel.h"
+#include "tether-spice-link-private.h"
 
 /**
  * TetherSpiceChannel:
@@ -60,6 +61,8 @@ typedef struct {
 
   GQueue                       write_queue;  /* GBytes */
   gboolean                     writing;
+
+  TetherSpiceChannelLoop       loop;
 } TetherSpiceChannelPrivate;
 
 enum {
@@ -197,6 +200,18 @@ tether_spice_channel_set_ops (TetherSpiceChannel *self, const TetherSpiceChannel
   PRIV (self)->ops = ops;
 }
 
+const TetherSpiceChannelOps *
+tether_spice_channel_get_ops (TetherSpiceChannel *self)
+{
+  return PRIV (self)->ops;
+}
+
+guint
+tether_spice_channel_get_generation (TetherSpiceChannel *self)
+{
+  return PRIV (self)->generation;
+}
+
 TetherSpiceChannelState
 tether_spice_channel_get_state (TetherSpiceChannel *self)
 {
@@ -217,6 +232,12 @@ tether_spice_channel_set_state (TetherSpiceChannel *self, TetherSpiceChannelStat
   g_debug ("%s channel %d: %s -> %s", tether_spice_channel_type_to_string (priv->type), priv->id,
            tether_spice_channel_state_to_string (priv->state), tether_spice_channel_state_to_string (state));
   priv->state = state;
+}
+
+TetherSpiceChannelLoop *
+tether_spice_channel_get_loop (TetherSpiceChannel *self)
+{
+  return &PRIV (self)->loop;
 }
 
 gboolean
@@ -399,6 +420,7 @@ close_connection (TetherSpiceChannel *self)
   priv->pending_fd = -1;
   g_array_set_size (priv->remote_common_caps, 0);
   g_array_set_size (priv->remote_channel_caps, 0);
+  tether_spice_channel_loop_clear (&priv->loop);
   if (priv->ops != NULL && priv->ops->channel_reset != NULL)
     priv->ops->channel_reset (self);
 }
@@ -727,11 +749,17 @@ tether_spice_channel_link_done (TetherSpiceChannel *self)
 {
   TetherSpiceChannelPrivate *priv = PRIV (self);
 
+  guint generation = priv->generation;
+
   tether_spice_channel_set_state (self, TETHER_SPICE_CHANNEL_STATE_READY);
-  if (priv->ops != NULL && priv->ops->channel_up != NULL)
+  g_object_ref (self);
+  emit_event (self, TETHER_SPICE_CHANNEL_EVENT_OPENED);
+  /* Handlers may have closed the channel. */
+  if (priv->generation == generation && priv->ops != NULL && priv->ops->channel_up != NULL)
     priv->ops->channel_up (self);
-  if (priv->state == TETHER_SPICE_CHANNEL_STATE_READY)
-    emit_event (self, TETHER_SPICE_CHANNEL_EVENT_OPENED);
+  if (priv->generation == generation)
+    tether_spice_channel_loop_start (self);
+  g_object_unref (self);
 }
 
 /* ---- reading and writing ----------------------------------------------------------------------- */
@@ -741,6 +769,7 @@ typedef struct {
   guint8                     *buf;
   gsize                       n;
   TetherSpiceChannelEvent     fail_event;
+  gboolean                    eof_is_close;
   TetherSpiceChannelReadFunc  func;
 } ReadOp;
 
@@ -809,6 +838,22 @@ read_done (GObject *source, GAsyncResult *result, gpointer user_data)
       read_op_free (r);
       return;
     }
+  if (got == 0 && r->n > 0 && r->eof_is_close)
+    {
+      TetherSpiceChannelLoop *loop = &priv->loop;
+      GError *e;
+
+      if (loop->server_disconnecting)
+        e = g_error_new (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "The server disconnected the %s channel (reason: %s)",
+                         tether_spice_channel_type_to_string (priv->type),
+                         tether_spice_link_err_message (loop->disconnect_reason));
+      else
+        e = g_error_new (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "The server closed the %s channel",
+                         tether_spice_channel_type_to_string (priv->type));
+      tether_spice_channel_fail (self, TETHER_SPICE_CHANNEL_EVENT_CLOSED, e);
+      read_op_free (r);
+      return;
+    }
   if (got < r->n)
     {
       tether_spice_channel_fail (self, r->fail_event,
@@ -824,9 +869,9 @@ read_done (GObject *source, GAsyncResult *result, gpointer user_data)
   read_op_free (r);
 }
 
-void
-tether_spice_channel_read (TetherSpiceChannel *self, gsize n, TetherSpiceChannelEvent fail_event,
-                           TetherSpiceChannelReadFunc func)
+static void
+start_read (TetherSpiceChannel *self, gsize n, TetherSpiceChannelEvent fail_event, gboolean eof_is_close,
+            TetherSpiceChannelReadFunc func)
 {
   TetherSpiceChannelPrivate *priv = PRIV (self);
   ReadOp *r;
@@ -838,9 +883,23 @@ tether_spice_channel_read (TetherSpiceChannel *self, gsize n, TetherSpiceChannel
   r->buf = g_malloc (MAX (n, 1));
   r->n = n;
   r->fail_event = fail_event;
+  r->eof_is_close = eof_is_close;
   r->func = func;
   g_input_stream_read_all_async (g_io_stream_get_input_stream (priv->stream), r->buf, n, G_PRIORITY_DEFAULT,
                                  priv->cancellable, read_done, r);
+}
+
+void
+tether_spice_channel_read (TetherSpiceChannel *self, gsize n, TetherSpiceChannelEvent fail_event,
+                           TetherSpiceChannelReadFunc func)
+{
+  start_read (self, n, fail_event, FALSE, func);
+}
+
+void
+tether_spice_channel_read_or_close (TetherSpiceChannel *self, gsize n, TetherSpiceChannelReadFunc func)
+{
+  start_read (self, n, TETHER_SPICE_CHANNEL_EVENT_ERROR_IO, TRUE, func);
 }
 
 typedef struct {

@@ -37,6 +37,10 @@ gboolean      tether_spice_session_transport_params   (TetherSpiceSession       
                                                        TetherSpiceTransportParams *params,
                                                        GError                    **error);
 
+/* A channel handled a message: channels waiting for it may go on. */
+void          tether_spice_session_channel_progress   (TetherSpiceSession *self,
+                                                       TetherSpiceChannel *channel);
+
 /* Called by every channel on each event it emits. */
 void          tether_spice_session_channel_event      (TetherSpiceSession     *self,
                                                        TetherSpiceChannel     *channel,

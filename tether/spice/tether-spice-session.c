@@ -559,6 +559,9 @@ destroy_channels (TetherSpiceSession *self, gboolean keep_main, gboolean emit)
       g_object_unref (c);
     }
   g_list_free (doomed);
+  /* A channel waiting for a destroyed one may go on. */
+  if (self->channels != NULL)
+    tether_spice_session_channel_progress (self, NULL);
   if (emit && had_channels && self->channels == NULL)
     g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0);
 }
@@ -850,6 +853,23 @@ tether_spice_session_channel_event (TetherSpiceSession *self, TetherSpiceChannel
     default:
       break;
     }
+}
+
+static gpointer
+ref_copy (gconstpointer src, gpointer user_data)
+{
+  return g_object_ref ((gpointer) src);
+}
+
+void
+tether_spice_session_channel_progress (TetherSpiceSession *self, TetherSpiceChannel *channel)
+{
+  GList *channels = g_list_copy_deep (self->channels, ref_copy, NULL);
+
+  for (GList *l = channels; l != NULL; l = l->next)
+    if (l->data != channel)
+      tether_spice_channel_check_wait (l->data);
+  g_list_free_full (channels, g_object_unref);
 }
 
 GMainContext *

@@ -113,25 +113,37 @@ if os.environ.get('TETHER_SOURCE_ROOT') and os.path.exists('/usr/bin/qemu-system
         seen = connect_and_wait(s)
         check(seen['new'][:1] == [Tether.SpiceChannelType.MAIN], 'channel-new for the main channel first')
         main_events = [e for t, e in seen['events'] if t == Tether.SpiceChannelType.MAIN]
-        if main_events == [Tether.SpiceChannelEvent.OPENED]:
-            check(True, 'main channel opened')
-            ctx = GLib.MainContext.default()
-            deadline = GLib.get_monotonic_time() + 10 * 1000000
-            while (s.props.name is None or s.props.uuid is None) and GLib.get_monotonic_time() < deadline:
-                ctx.iteration(True)
-            check(s.props.name == env['SPICE_NAME'], 'name from the server')
-            check(s.get_uuid_string() == env['SPICE_UUID'], 'uuid from the server')
-        else:
-            err = None
-            for ch in s.get_channels():
-                if ch.props.channel_type == Tether.SpiceChannelType.MAIN:
-                    err = ch.get_error()
-            # Until the link step is built the main channel reports it clearly.
-            check(err is not None and 'not built yet' in err.message,
-                  'main channel: %s' % (err.message if err else main_events))
+        check(main_events == [Tether.SpiceChannelEvent.OPENED], 'main channel opened (%s)' % main_events)
+        ctx = GLib.MainContext.default()
+        deadline = GLib.get_monotonic_time() + 10 * 1000000
+        while (s.props.name is None or s.props.uuid is None) and GLib.get_monotonic_time() < deadline:
+            ctx.iteration(True)
+        check(s.props.name == env['SPICE_NAME'], 'name from the server')
+        check(s.get_uuid_string() == env['SPICE_UUID'], 'uuid from the server')
+        check(len(s.props.uuid.get_data()) == 16, 'uuid property is 16 bytes')
+        main = [ch for ch in s.get_channels() if ch.props.channel_type == Tether.SpiceChannelType.MAIN][0]
+        check(main.get_error() is None, 'no error on the main channel')
+        check(main.props.total_read_bytes > 0, 'total-read-bytes counts')
+        check(main.props.spice_session == s, 'spice-session property')
+        disconnected = []
+        GObject.Object.connect(s, 'disconnected', lambda _s: disconnected.append(True))
         s.disconnect()
         check(s.get_channels() == [], 'disconnect() destroys the channels')
+        check(disconnected == [True], 'disconnected emitted once')
+
+        # A wrong password: error-auth, then the session disconnects itself.
+        env = peer('start', 'sess-gi-pw', '--password', 'right-one', '--replace')
+        s = Tether.SpiceSession(uri=env['SPICE_URI'], password='wrong-one')
+        seen = connect_and_wait(s)
+        main_events = [e for t, e in seen['events'] if t == Tether.SpiceChannelType.MAIN]
+        check(main_events == [Tether.SpiceChannelEvent.ERROR_AUTH], 'wrong password: error-auth')
+        loop = GLib.MainLoop()
+        GObject.Object.connect(s, 'disconnected', lambda _s: loop.quit())
+        GLib.timeout_add_seconds(10, loop.quit)
+        loop.run()
+        check(s.get_channels() == [], 'the session disconnects after a main channel error')
     finally:
         peer('stop', 'sess-gi')
+        peer('stop', 'sess-gi-pw')
 
 sys.exit(1 if failures else 0)
