@@ -16,6 +16,19 @@
 
 G_BEGIN_DECLS
 
+/* The environment for spice-peer.sh: without the tests' G_DEBUG, which QEMU
+ * would inherit and abort on spice-server's first warning (a client that
+ * goes away mid-link is one). */
+static inline char **
+peer_environ (void)
+{
+  char **envp = g_get_environ ();
+
+  envp = g_environ_unsetenv (envp, "G_DEBUG");
+  envp = g_environ_unsetenv (envp, "G_MESSAGES_DEBUG");
+  return envp;
+}
+
 static inline char *
 peer_script (void)
 {
@@ -31,6 +44,7 @@ static inline GHashTable *
 peer_start (const char *name, const char * const *args)
 {
   g_autofree char *script = peer_script ();
+  g_auto(GStrv) envp = peer_environ ();
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
@@ -46,7 +60,7 @@ peer_start (const char *name, const char * const *args)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, (gpointer) "--replace");
   g_ptr_array_add (argv, NULL);
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error) ||
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error) ||
       !g_spawn_check_wait_status (status, &error))
     {
       g_test_message ("spice-peer.sh start %s failed: %s\n%s", name, error->message, err != NULL ? err : "");
@@ -73,9 +87,10 @@ static inline void
 peer_stop (const char *name)
 {
   g_autofree char *script = peer_script ();
+  g_auto(GStrv) envp = peer_environ ();
   const char *argv[] = { script, "stop", name, NULL };
 
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+  g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
                 NULL, NULL, NULL, NULL);
 }
 
