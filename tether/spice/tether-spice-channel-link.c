@@ -159,6 +159,20 @@ tether_spice_channel_link_start (TetherSpiceChannel *self)
                                               "Channel type %d id %d cannot be linked", type, id));
       return;
     }
+  {
+    int protocol = 2;
+
+    g_object_get (session, "protocol", &protocol, NULL);
+    if (protocol != 2)
+      {
+        /* spice-gtk too accepts 1 in the property but never speaks it. */
+        tether_spice_channel_fail (self, TETHER_SPICE_CHANNEL_EVENT_ERROR_LINK,
+                                   g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                                "SPICE protocol %d is not supported; Tether speaks protocol 2",
+                                                protocol));
+        return;
+      }
+  }
   mess.connection_id = tether_spice_session_get_connection_id (session);
   mess.channel_type = (guint8) type;
   mess.channel_id = (guint8) id;

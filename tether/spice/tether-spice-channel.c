@@ -36,6 +36,7 @@
  */
 
 typedef struct {
+  GMainContext                *context;      /* the owner context */
   TetherSpiceSession          *session;      /* weak */
   int                          type;
   int                          id;
@@ -96,6 +97,15 @@ static guint signals[N_SIGNALS];
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (TetherSpiceChannel, tether_spice_channel, G_TYPE_OBJECT)
 
 #define PRIV(self) ((TetherSpiceChannelPrivate *) tether_spice_channel_get_instance_private (self))
+
+/* Asynchronous operations start with the owner context as the thread's
+ * default, so they complete there whatever context runs the caller. */
+#define IN_OWNER_CONTEXT(priv, stmt)                                  \
+  G_STMT_START {                                                      \
+    g_main_context_push_thread_default ((priv)->context);             \
+    stmt;                                                             \
+    g_main_context_pop_thread_default ((priv)->context);              \
+  } G_STMT_END
 
 static const char * const type_names[] = {
   [TETHER_SPICE_CHANNEL_TYPE_MAIN] = "main",
@@ -407,7 +417,7 @@ close_connection (TetherSpiceChannel *self)
   if (priv->stream != NULL)
     {
       /* The close operation keeps the stream alive until it is done. */
-      g_io_stream_close_async (priv->stream, G_PRIORITY_DEFAULT, NULL, stream_closed, NULL);
+      IN_OWNER_CONTEXT (priv, g_io_stream_close_async (priv->stream, G_PRIORITY_DEFAULT, NULL, stream_closed, NULL));
       g_clear_object (&priv->stream);
     }
   while ((b = g_queue_pop_head (&priv->write_queue)) != NULL)
@@ -542,7 +552,7 @@ transport_done (GObject *source, GAsyncResult *result, gpointer user_data)
       g_clear_error (&error);
       if (stream != NULL)
         {
-          g_io_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, stream_closed, NULL);
+          IN_OWNER_CONTEXT (priv, g_io_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, stream_closed, NULL));
           g_object_unref (stream);
         }
       op_free (op);
@@ -570,7 +580,8 @@ start_transport (TetherSpiceChannel *self, TetherSpiceTransportParams *params)
 {
   TetherSpiceChannelPrivate *priv = PRIV (self);
 
-  tether_spice_transport_connect_async (params, priv->cancellable, transport_done, op_new (self));
+  IN_OWNER_CONTEXT (priv, tether_spice_transport_connect_async (params, priv->cancellable, transport_done,
+                                                                op_new (self)));
 }
 
 static gboolean
@@ -639,7 +650,7 @@ begin_connection (TetherSpiceChannel *self, gboolean tls)
   priv->start_source = g_idle_source_new ();
   g_source_set_callback (priv->start_source, start_connection, op_new (self), (GDestroyNotify) op_free);
   g_source_set_static_name (priv->start_source, "[tether] spice channel connect");
-  g_source_attach (priv->start_source, tether_spice_session_get_context (priv->session));
+  g_source_attach (priv->start_source, priv->context);
 }
 
 /**
@@ -885,8 +896,8 @@ start_read (TetherSpiceChannel *self, gsize n, TetherSpiceChannelEvent fail_even
   r->fail_event = fail_event;
   r->eof_is_close = eof_is_close;
   r->func = func;
-  g_input_stream_read_all_async (g_io_stream_get_input_stream (priv->stream), r->buf, n, G_PRIORITY_DEFAULT,
-                                 priv->cancellable, read_done, r);
+  IN_OWNER_CONTEXT (priv, g_input_stream_read_all_async (g_io_stream_get_input_stream (priv->stream), r->buf, n,
+                                                         G_PRIORITY_DEFAULT, priv->cancellable, read_done, r));
 }
 
 void
@@ -965,8 +976,9 @@ write_next (TetherSpiceChannel *self)
       w->bytes[w->n++] = b;
     }
   priv->writing = TRUE;
-  g_output_stream_writev_all_async (g_io_stream_get_output_stream (priv->stream), w->vectors, w->n,
-                                    G_PRIORITY_DEFAULT, priv->cancellable, write_done, w);
+  IN_OWNER_CONTEXT (priv, g_output_stream_writev_all_async (g_io_stream_get_output_stream (priv->stream), w->vectors,
+                                                            w->n, G_PRIORITY_DEFAULT, priv->cancellable, write_done,
+                                                            w));
 }
 
 void
@@ -1034,7 +1046,12 @@ tether_spice_channel_set_property (GObject *object, guint prop_id, const GValue 
     case PROP_SPICE_SESSION:
       priv->session = g_value_get_object (value);
       if (priv->session != NULL)
-        g_object_add_weak_pointer (G_OBJECT (priv->session), (gpointer *) &priv->session);
+        {
+          g_object_add_weak_pointer (G_OBJECT (priv->session), (gpointer *) &priv->session);
+          /* A channel lives on its session's context. */
+          g_main_context_unref (priv->context);
+          priv->context = g_main_context_ref (tether_spice_session_get_context (priv->session));
+        }
       break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1053,6 +1070,7 @@ tether_spice_channel_finalize (GObject *object)
   TetherSpiceChannelPrivate *priv = PRIV (TETHER_SPICE_CHANNEL (object));
 
   g_clear_error (&priv->error);
+  g_main_context_unref (priv->context);
   g_array_unref (priv->common_caps);
   g_array_unref (priv->channel_caps);
   g_array_unref (priv->remote_common_caps);
@@ -1136,6 +1154,7 @@ tether_spice_channel_init (TetherSpiceChannel *self)
   TetherSpiceChannelPrivate *priv = PRIV (self);
   guint32 common = LOCAL_COMMON_CAPS;
 
+  priv->context = g_main_context_ref_thread_default ();
   priv->type = -1;
   priv->id = -1;
   priv->pending_fd = -1;

@@ -18,6 +18,17 @@
 #include "tether-spice-transport-private.h"
 #include "tether-spice-secret-private.h"
 
+/* A callback may run while another context is the thread's default: start
+ * nested operations with the task's own context as the default, so that
+ * they complete there too. */
+#define IN_TASK_CONTEXT(task, stmt)                                   \
+  G_STMT_START {                                                      \
+    GMainContext *task_ctx_ = g_task_get_context (task);              \
+    g_main_context_push_thread_default (task_ctx_);                   \
+    stmt;                                                             \
+    g_main_context_pop_thread_default (task_ctx_);                    \
+  } G_STMT_END
+
 void
 tether_spice_transport_params_init (TetherSpiceTransportParams *params)
 {
@@ -193,8 +204,10 @@ http_read_next (GTask *task)
 {
   HttpData *d = g_task_get_task_data (task);
 
-  g_input_stream_read_async (g_io_stream_get_input_stream (d->stream), &d->byte, 1, G_PRIORITY_DEFAULT,
-                             g_task_get_cancellable (task), http_read_done, task);
+  IN_TASK_CONTEXT (task,
+                   g_input_stream_read_async (g_io_stream_get_input_stream (d->stream), &d->byte, 1,
+                                              G_PRIORITY_DEFAULT, g_task_get_cancellable (task), http_read_done,
+                                              task));
 }
 
 static void
@@ -353,7 +366,8 @@ finish_or_tls (GTask *task)
       g_object_unref (task);
       return;
     }
-  tether_spice_tls_wrap_async (d->stream, &d->p.tls_params, g_task_get_cancellable (task), tls_done, task);
+  IN_TASK_CONTEXT (task, tether_spice_tls_wrap_async (d->stream, &d->p.tls_params, g_task_get_cancellable (task),
+                                                      tls_done, task));
 }
 
 static void
@@ -376,8 +390,9 @@ start_tunnel (GTask *task)
 {
   ConnectData *d = g_task_get_task_data (task);
 
-  tether_spice_http_connect_async (d->stream, d->p.host, d->p.port, d->p.proxy.user, d->p.proxy.password,
-                                   g_task_get_cancellable (task), tunnel_done, task);
+  IN_TASK_CONTEXT (task, tether_spice_http_connect_async (d->stream, d->p.host, d->p.port, d->p.proxy.user,
+                                                          d->p.proxy.password, g_task_get_cancellable (task),
+                                                          tunnel_done, task));
 }
 
 static void
@@ -427,7 +442,8 @@ connected (GObject *source, GAsyncResult *result, gpointer user_data)
 
           proxy_tls.verify = TETHER_SPICE_SESSION_VERIFY_HOSTNAME;
           proxy_tls.host = d->p.proxy.host;
-          tether_spice_tls_wrap_async (d->stream, &proxy_tls, g_task_get_cancellable (task), proxy_tls_done, task);
+          IN_TASK_CONTEXT (task, tether_spice_tls_wrap_async (d->stream, &proxy_tls, g_task_get_cancellable (task),
+                                                              proxy_tls_done, task));
           return;
         }
       start_tunnel (task);

@@ -1152,6 +1152,69 @@ test_flow (gconstpointer data)
   tether_test_assert_no_fd_leak (fds);
 }
 
+/* protocol=1 is accepted by the property (as in spice-gtk) but not spoken. */
+static void
+test_protocol_one (void)
+{
+  FakeServer *f = fake_new (script_refused, 1, NULL);
+  Client c;
+  TetherSpiceSession *session = client_new (&c, f, FALSE);
+
+  g_object_set (session, "protocol", 1, NULL);
+  fake_start (f);
+  g_assert_true (tether_spice_session_connect (session));
+  while (c.disconnected == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (g_array_index (c.events, TetherSpiceChannelEvent, 0), ==, TETHER_SPICE_CHANNEL_EVENT_ERROR_LINK);
+  g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  finish (session, f, &c);
+}
+
+/* A session made while another context was the thread's default keeps to
+ * that context, even when only that context is iterated and it is not the
+ * thread's default any more. */
+static void
+test_owner_context (void)
+{
+  guint fds = tether_test_count_fds ();
+  GMainContext *ctx = g_main_context_new ();
+  FakeServer *f = fake_new (script_no_selection, 1, NULL);
+  Client c;
+  TetherSpiceSession *session;
+  gint64 end = g_get_monotonic_time () + (gint64) TEST_TIMEOUT_MS * 1000;
+
+  g_main_context_push_thread_default (ctx);
+  session = client_new (&c, f, FALSE);
+  g_main_context_pop_thread_default (ctx);
+  fake_start (f);
+  g_assert_true (tether_spice_session_connect (session));
+  while (!g_atomic_int_get (&f->reached) && !c.ended && g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (ctx, FALSE);
+      g_usleep (200);
+    }
+  g_assert_true (c.opened);
+  g_assert_true (g_atomic_int_get (&f->reached));
+  /* Nothing was left for the default context. */
+  g_assert_false (g_main_context_pending (NULL));
+  tether_spice_session_disconnect (session);
+  while (!g_atomic_int_get (&f->done))
+    {
+      g_main_context_iteration (ctx, FALSE);
+      g_usleep (200);
+    }
+  g_thread_join (f->thread);
+  f->thread = NULL;
+  g_object_unref (session);
+  g_main_context_push_thread_default (ctx);
+  drain_until_finalized (2000);
+  g_main_context_pop_thread_default (ctx);
+  g_main_context_unref (ctx);
+  fake_free (f);
+  client_clear (&c);
+  tether_test_assert_no_fd_leak (fds);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1167,6 +1230,8 @@ main (int argc, char **argv)
   g_test_add_func ("/spice/link/happy", test_link_happy);
   g_test_add_func ("/spice/link/need-secured", test_link_need_secured);
   g_test_add_func ("/spice/link/reply-prefixes", test_link_reply_prefixes);
+  g_test_add_func ("/spice/link/owner-context", test_owner_context);
+  g_test_add_func ("/spice/link/protocol-one", test_protocol_one);
   for (gsize i = 0; i < G_N_ELEMENTS (failures); i++)
     {
       g_autofree char *path = g_strdup_printf ("/spice/link/failure/%s", failures[i].name);
