@@ -28,10 +28,11 @@
  * The worker thread of one TetherSshConnection. It alone touches the
  * ssh_session and its channels (libssh's threading rule).
  *
- * Connect phase: sequential and blocking (GSocketClient, then libssh in
- * blocking mode bounded by SSH_OPTIONS_TIMEOUT). Cancellation comes from
- * outside as a shutdown() of the TCP socket plus a flag, never as a call
- * into libssh.
+ * Connect phase: sequential (GSocketClient, then libssh non-blocking, with
+ * connect_wait() polling the socket and the wake-up pipe in between, bounded
+ * by connect-timeout per step). Cancellation comes from outside as a flag, a
+ * byte in the wake-up pipe and a shutdown() of the TCP socket, never as a
+ * call into libssh.
  *
  * Connected phase: the session is non-blocking and everything runs in one
  * ssh_event: the session's socket, a wake-up pipe for commands, each forward's
@@ -197,6 +198,8 @@ tether_ssh_worker_new (TetherSshShared *shared, GTask *connect_task)
 }
 
 /* ---- connect phase -------------------------------------------------------- */
+
+static int wake_cb (socket_t fd, int revents, void *data);
 
 static gboolean
 session_error (Worker *w, GError **error, const char *what)
@@ -384,11 +387,80 @@ fd_is_our_socket (Worker *w, int fd)
   return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/* Connect phase, non-blocking session: waits until the socket can move, the
+ * connect is aborted (the wake-up pipe), or *deadline (set on first use to
+ * connect-timeout from now) passes. libssh's own blocking waits cannot be
+ * interrupted, and some keep polling a socket that already died. */
+static gboolean
+connect_wait (gpointer data, gint64 *deadline, GError **error)
+{
+  Worker *w = data;
+  guint timeout_s = w->shared->params->connect_timeout;
+
+  if (*deadline == 0)
+    *deadline = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
+  for (;;)
+    {
+      struct pollfd fds[2];
+      gint64 now = g_get_monotonic_time ();
+      int n;
+
+      if (worker_aborted (w))
+        return set_cancelled (error);
+      if (ssh_get_status (w->session) & (SSH_CLOSED | SSH_CLOSED_ERROR) ||
+          ssh_get_fd (w->session) < 0)
+        {
+          g_set_error (error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_CONNECT,
+                       "The connection to %s port %u was lost: %s", w->host, w->port,
+                       ssh_get_error (w->session));
+          return FALSE;
+        }
+      if (now >= *deadline)
+        {
+          g_set_error (error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_CONNECT,
+                       "%s port %u did not answer within %u second%s", w->host, w->port, timeout_s,
+                       timeout_s == 1 ? "" : "s");
+          return FALSE;
+        }
+
+      fds[0].fd = ssh_get_fd (w->session);
+      fds[0].events = POLLIN;
+      if (ssh_get_poll_flags (w->session) & SSH_WRITE_PENDING)
+        fds[0].events |= POLLOUT;
+      fds[0].revents = 0;
+      fds[1].fd = w->shared->wake_fds[0];
+      fds[1].events = POLLIN;
+      fds[1].revents = 0;
+      n = poll (fds, 2, (int) MIN ((*deadline - now + 999) / 1000, G_MAXINT));
+      if (n < 0 && errno != EINTR)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "Waiting for %s failed: %s", w->host, g_strerror (saved_errno));
+          return FALSE;
+        }
+      if (fds[1].revents != 0)
+        wake_cb (fds[1].fd, fds[1].revents, w);
+      if (fds[0].revents != 0)
+        return TRUE;   /* libssh has something to do */
+    }
+}
+
 static gboolean
 handshake (Worker *w, GError **error)
 {
-  int rc = ssh_connect (w->session);
+  gint64 deadline = 0;
+  int rc;
 
+  ssh_set_blocking (w->session, 0);
+  while ((rc = ssh_connect (w->session)) == SSH_AGAIN)
+    if (!connect_wait (w, &deadline, error))
+      {
+        if (!g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+          g_prefix_error (error, "The SSH handshake with %s port %u failed: ", w->host, w->port);
+        return FALSE;
+      }
   if (rc == SSH_OK)
     return TRUE;
   if (worker_aborted (w))
@@ -545,7 +617,6 @@ wake_cb (socket_t fd, int revents, void *data)
 static gboolean
 start_loop (Worker *w, GError **error)
 {
-  ssh_set_blocking (w->session, 0);
   ssh_set_counters (w->session, NULL, &w->rx);
   w->event = ssh_event_new ();
   if (w->event == NULL || ssh_event_add_session (w->event, w->session) != SSH_OK)
@@ -567,7 +638,7 @@ worker_connect (Worker *w, GError **error)
          handshake (w, error) &&
          check_host_key (w, error) &&
          tether_ssh_authenticate (w->session, w->shared->params, w->username,
-                                  worker_aborted, w, error) &&
+                                  connect_wait, worker_aborted, w, error) &&
          (!worker_aborted (w) || set_cancelled (error)) &&
          start_loop (w, error);
 }
@@ -1308,7 +1379,7 @@ session_dead (Worker *w)
                             "%s port %u closed the connection: %s", w->host, w->port, message);
   else
     w->death = g_error_new (TETHER_SSH_ERROR, TETHER_SSH_ERROR_DISCONNECTED,
-                            "The connection to %s port %u was lost: %s", w->host, w->port,
+                            "The connection to %s port %u was lost (%s)", w->host, w->port,
                             ssh_get_error (w->session));
   return TRUE;
 }
