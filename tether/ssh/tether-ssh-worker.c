@@ -65,6 +65,7 @@ typedef struct {
   Worker                              *w;
   GTask                               *task;       /* NULL once returned */
   char                                *command;
+  char                                 log_name[48]; /* what the log may show of it */
   gsize                                limit;
   ssh_channel                          channel;
   struct ssh_channel_callbacks_struct  callbacks;
@@ -111,6 +112,12 @@ typedef struct {
   gboolean     eof_sent;      /* ...and it went on to the channel */
   gboolean     remote_eof;    /* the channel sent EOF */
   gboolean     local_shut;    /* ...and the local socket's write side is shut */
+  /* A tunnel for another connection (TUNNEL command): the far end of the
+   * socket pair, handed over through @done once the channel is open. */
+  int                  far_fd;
+  TetherSshTunnelDone  done;
+  gpointer             done_data;
+  GDestroyNotify       done_destroy;
 } Tunnel;
 
 struct _Worker {
@@ -316,6 +323,101 @@ socket_local_port (GSocket *sock)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (addr));
 }
 
+/* Runs on the proxy's worker: the answer to our TUNNEL command. */
+static void
+proxy_tunnel_done (gpointer data, int fd, GError *error)
+{
+  TetherSshShared *shared = data;
+
+  g_mutex_lock (&shared->lock);
+  if (shared->tunnel_waiting && !shared->tunnel_answered)
+    {
+      shared->tunnel_answered = TRUE;
+      shared->tunnel_fd = fd;
+      shared->tunnel_error = error;
+      fd = -1;
+      error = NULL;
+      g_cond_broadcast (&shared->cond);
+    }
+  g_mutex_unlock (&shared->lock);
+  /* Nobody waits any more. */
+  if (fd >= 0)
+    close (fd);
+  g_clear_error (&error);
+}
+
+/* Instead of TCP: a stream through a direct-tcpip channel of the proxy
+ * connection (x2go-protocol.md §2.4, without its local listener). */
+static GSocketConnection *
+connect_through_proxy (Worker *w, GError **error)
+{
+  TetherSshShared *shared = w->shared;
+  TetherSshCmd *cmd = g_new0 (TetherSshCmd, 1);
+  gint64 deadline = g_get_monotonic_time () +
+                    (gint64) shared->params->connect_timeout * G_USEC_PER_SEC;
+  g_autoptr(GSocket) sock = NULL;
+  GError *tunnel_error;
+  gboolean aborted, answered;
+  int fd;
+
+  g_debug ("connecting to %s port %u through the SSH proxy", w->host, w->port);
+  cmd->kind = TETHER_SSH_CMD_TUNNEL;
+  cmd->remote_host = g_strdup (w->host);
+  cmd->remote_port = w->port;
+  cmd->done = proxy_tunnel_done;
+  cmd->done_data = tether_ssh_shared_ref (shared);
+  cmd->done_destroy = (GDestroyNotify) tether_ssh_shared_unref;
+
+  g_mutex_lock (&shared->lock);
+  shared->tunnel_waiting = TRUE;
+  g_mutex_unlock (&shared->lock);
+  if (!tether_ssh_shared_post (shared->proxy, cmd))
+    tether_ssh_cmd_free (cmd);   /* answers "closed" */
+
+  g_mutex_lock (&shared->lock);
+  while (!shared->tunnel_answered && !shared->abort_connect)
+    if (!g_cond_wait_until (&shared->cond, &shared->lock, deadline))
+      break;
+  shared->tunnel_waiting = FALSE;
+  answered = shared->tunnel_answered;
+  aborted = shared->abort_connect;
+  fd = shared->tunnel_fd;
+  shared->tunnel_fd = -1;
+  tunnel_error = g_steal_pointer (&shared->tunnel_error);
+  g_mutex_unlock (&shared->lock);
+
+  if (aborted || !answered)
+    {
+      if (fd >= 0)
+        close (fd);
+      g_clear_error (&tunnel_error);
+      if (aborted)
+        {
+          set_cancelled (error);
+          return NULL;
+        }
+      g_set_error (error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_PROXY,
+                   "The SSH proxy did not open a tunnel to %s port %u within %u seconds",
+                   w->host, w->port, shared->params->connect_timeout);
+      return NULL;
+    }
+  if (tunnel_error != NULL)
+    {
+      g_set_error (error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_PROXY,
+                   "Could not reach %s port %u through the SSH proxy: %s",
+                   w->host, w->port, tunnel_error->message);
+      g_error_free (tunnel_error);
+      return NULL;
+    }
+  sock = g_socket_new_from_fd (fd, error);
+  if (sock == NULL)
+    {
+      close (fd);
+      return NULL;
+    }
+  return g_socket_connection_factory_create_connection (sock);
+}
+
 static gboolean
 connect_tcp (Worker *w, GError **error)
 {
@@ -327,9 +429,18 @@ connect_tcp (Worker *w, GError **error)
   GSocket *sock;
   int fd;
 
-  g_debug ("TCP connect to %s port %u", w->host, w->port);
-  g_socket_client_set_timeout (client, p->connect_timeout);
-  conn = g_socket_client_connect (client, address, w->shared->connect_cancellable, &local);
+  if (w->shared->proxy != NULL)
+    {
+      conn = connect_through_proxy (w, error);
+      if (conn == NULL)
+        return FALSE;
+    }
+  else
+    {
+      g_debug ("TCP connect to %s port %u", w->host, w->port);
+      g_socket_client_set_timeout (client, p->connect_timeout);
+      conn = g_socket_client_connect (client, address, w->shared->connect_cancellable, &local);
+    }
   if (conn == NULL)
     {
       if (worker_aborted (w) || g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -345,7 +456,8 @@ connect_tcp (Worker *w, GError **error)
     }
   w->tcp = conn;
   sock = g_socket_connection_get_socket (conn);
-  g_socket_set_option (sock, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  if (g_socket_get_family (sock) != G_SOCKET_FAMILY_UNIX)
+    g_socket_set_option (sock, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
   fd = g_socket_get_fd (sock);
 
   g_mutex_lock (&w->shared->lock);
@@ -725,6 +837,18 @@ job_free (Worker *w, ExecJob *job)
   g_free (job);
 }
 
+/* Commands may carry secrets (X2Go substitutes the password into some): the
+ * log shows the first word only, and the length. */
+static void
+exec_log_name (ExecJob *job)
+{
+  gsize n = strcspn (job->command, " \t\n;|&<>");
+
+  n = MIN (n, (gsize) 24);
+  g_snprintf (job->log_name, sizeof job->log_name, "%.*s… (%" G_GSIZE_FORMAT " bytes)",
+              (int) n, job->command, strlen (job->command));
+}
+
 static void
 exec_start (Worker *w, TetherSshCmd *cmd)
 {
@@ -757,7 +881,8 @@ exec_start (Worker *w, TetherSshCmd *cmd)
   ssh_set_channel_callbacks (job->channel, &job->callbacks);
   job->callbacks_set = TRUE;
   job->state = JOB_OPENING;
-  g_debug ("exec: %s", job->command);
+  exec_log_name (job);
+  g_debug ("exec: %s", job->log_name);
 }
 
 static void
@@ -770,7 +895,7 @@ job_succeed (ExecJob *job)
   result->exit_status = job->exit_status;
   result->exit_signal = g_steal_pointer (&job->exit_signal);
   g_debug ("exec done (status %d, %u+%u bytes): %s", job->exit_status,
-           job->out->len, job->err->len, job->command);
+           job->out->len, job->err->len, job->log_name);
   tether_ssh_task_return (g_steal_pointer (&job->task), result,
                           (GDestroyNotify) tether_ssh_exec_result_free, NULL);
 }
@@ -879,9 +1004,38 @@ tunnel_set_events (Worker *w, Tunnel *t, short want)
     t->registered = want;
 }
 
+/* Answers a TUNNEL command (at most once). */
+static void
+tunnel_answer (Tunnel *t, GError *error)
+{
+  int fd = -1;
+
+  if (t->done == NULL)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (error == NULL)
+    {
+      fd = t->far_fd;
+      t->far_fd = -1;
+    }
+  t->done (t->done_data, fd, error);
+  t->done = NULL;
+  if (t->done_destroy != NULL)
+    t->done_destroy (t->done_data);
+  t->done_destroy = NULL;
+  t->done_data = NULL;
+}
+
 static void
 tunnel_free (Worker *w, Tunnel *t)
 {
+  if (t->done != NULL)
+    tunnel_answer (t, g_error_new_literal (TETHER_SSH_ERROR, TETHER_SSH_ERROR_PROXY,
+                                           "The tunnel through the SSH proxy was closed"));
+  if (t->far_fd >= 0)
+    close (t->far_fd);
   w->tunnels = g_list_remove (w->tunnels, t);
   if (t->fd >= 0)
     {
@@ -933,6 +1087,25 @@ count_tunnels (Worker *w, guint forward_id)
   return n;
 }
 
+static Tunnel *
+tunnel_new (Worker *w, guint forward_id, const char *host, guint port, int fd, guint peer_port)
+{
+  Tunnel *t = g_new0 (Tunnel, 1);
+
+  t->forward_id = forward_id;
+  t->remote_host = g_strdup (host);
+  t->remote_port = port;
+  t->fd = fd;
+  t->far_fd = -1;
+  t->peer_port = peer_port;
+  t->state = TUNNEL_OPENING;
+  t->to_local = g_malloc (TUNNEL_BUFFER_SIZE);
+  t->to_remote = g_malloc (TUNNEL_BUFFER_SIZE);
+  w->tunnels = g_list_append (w->tunnels, t);
+  t->channel = ssh_channel_new (w->session);
+  return t;
+}
+
 static void
 tunnel_start (Worker *w, Forward *fwd, int fd, guint peer_port)
 {
@@ -951,23 +1124,46 @@ tunnel_start (Worker *w, Forward *fwd, int fd, guint peer_port)
     }
   setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 
-  t = g_new0 (Tunnel, 1);
-  t->forward_id = fwd->id;
-  t->remote_host = g_strdup (fwd->remote_host);
-  t->remote_port = fwd->remote_port;
-  t->fd = fd;
-  t->peer_port = peer_port;
-  t->state = TUNNEL_OPENING;
-  t->to_local = g_malloc (TUNNEL_BUFFER_SIZE);
-  t->to_remote = g_malloc (TUNNEL_BUFFER_SIZE);
-  w->tunnels = g_list_append (w->tunnels, t);
-
-  t->channel = ssh_channel_new (w->session);
+  t = tunnel_new (w, fwd->id, fwd->remote_host, fwd->remote_port, fd, peer_port);
   if (t->channel == NULL)
     {
       tunnel_failed (w, t->forward_id, t->remote_host, t->remote_port,
                      g_error_new (TETHER_SSH_ERROR, TETHER_SSH_ERROR_CHANNEL,
                                   "Could not create a channel: %s", ssh_get_error (w->session)));
+      tunnel_free (w, t);
+    }
+}
+
+/* A TUNNEL command: a socket pair, one end pumped through a new channel, the
+ * other handed to the asking connection once the channel is open. */
+static void
+tunnel_start_pair (Worker *w, TetherSshCmd *cmd)
+{
+  Tunnel *t;
+  int sv[2];
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) != 0)
+    {
+      int saved_errno = errno;
+
+      cmd->done (cmd->done_data, -1, g_error_new (G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                                                  "Could not create a socket pair: %s",
+                                                  g_strerror (saved_errno)));
+      cmd->done = NULL;
+      return;
+    }
+  /* The far end goes to another thread's blocking-free code: keep it
+   * non-blocking (GSocket makes it so anyway). */
+  t = tunnel_new (w, 0, cmd->remote_host, cmd->remote_port, sv[0], 0);
+  t->far_fd = sv[1];
+  t->done = g_steal_pointer (&cmd->done);
+  t->done_data = g_steal_pointer (&cmd->done_data);
+  t->done_destroy = g_steal_pointer (&cmd->done_destroy);
+  if (t->channel == NULL)
+    {
+      tunnel_answer (t, g_error_new (TETHER_SSH_ERROR, TETHER_SSH_ERROR_PROXY,
+                                     "The SSH proxy could not create a channel: %s",
+                                     ssh_get_error (w->session)));
       tunnel_free (w, t);
     }
 }
@@ -1154,15 +1350,20 @@ tunnel_pump (Worker *w, Tunnel *t)
     }
   if (rc != SSH_OK)
     {
-      tunnel_failed (w, t->forward_id, t->remote_host, t->remote_port,
-                     g_error_new (TETHER_SSH_ERROR, TETHER_SSH_ERROR_CHANNEL,
-                                  "Could not open a tunnel to %s port %u: %s", t->remote_host,
-                                  t->remote_port, ssh_get_error (w->session)));
+      GError *error = g_error_new (TETHER_SSH_ERROR, TETHER_SSH_ERROR_CHANNEL,
+                                   "Could not open a tunnel to %s port %u: %s", t->remote_host,
+                                   t->remote_port, ssh_get_error (w->session));
+
+      if (t->done != NULL)
+        tunnel_answer (t, error);
+      else
+        tunnel_failed (w, t->forward_id, t->remote_host, t->remote_port, error);
       tunnel_free (w, t);
       return TRUE;
     }
   g_debug ("tunnel to %s port %u open", t->remote_host, t->remote_port);
   t->state = TUNNEL_OPEN;
+  tunnel_answer (t, NULL);
   /* Nothing is known about the local socket yet: look at it at once. */
   t->revents |= POLLIN;
   tunnel_pump_open (w, t);
@@ -1331,6 +1532,9 @@ take_commands (Worker *w)
           break;
         case TETHER_SSH_CMD_CLOSE_FORWARD:
           forward_close (w, cmd->forward_id);
+          break;
+        case TETHER_SSH_CMD_TUNNEL:
+          tunnel_start_pair (w, cmd);
           break;
         default:
           g_assert_not_reached ();

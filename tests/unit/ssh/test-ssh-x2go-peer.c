@@ -1506,6 +1506,80 @@ test_keepalive_silent_peer (void)
   g_clear_error (&d.error);
 }
 
+/* ---- jump host -------------------------------------------------------------------- */
+
+static void
+test_proxy (void)
+{
+  g_autoptr(TetherSshConnection) proxy = NULL;
+  g_autoptr(GError) error = NULL;
+  Disconnected d = { 0 };
+  guint fds;
+
+  if (!need_peer ())
+    return;
+  if (peer.kbdint_port == 0)
+    {
+      g_test_skip ("the peer has no second sshd");
+      return;
+    }
+  fds = tether_test_count_fds ();
+  proxy = connected ();
+
+  /* The second sshd, reached from the first one. */
+  {
+    g_autoptr(TetherSshConnection) conn = key_conn ();
+
+    g_object_set (conn, "port", peer.kbdint_port, "proxy", proxy, "keepalive-interval", 2, NULL);
+    g_signal_connect (conn, "disconnected", G_CALLBACK (disconnected_cb), &d);
+    g_assert_true (connect_sync (conn, NULL, &error));
+    g_assert_no_error (error);
+    /* Not over TCP of ours: over a socket pair pumped by the proxy's worker. */
+    g_assert_cmpuint (tether_ssh_connection_get_local_port (conn), ==, 0);
+    expect_echo (conn);
+
+    /* A dead proxy takes the connection through it along. */
+    tether_ssh_connection_kill_transport (proxy);
+    spin_until_disconnected (&d, 10);
+    g_assert_cmpuint (d.calls, ==, 1);
+    g_assert_error (d.error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_DISCONNECTED);
+    g_test_message ("%s", d.error->message);
+    g_clear_error (&d.error);
+  }
+  g_clear_object (&proxy);
+
+  /* A target the jump host cannot reach; and host keys are checked for the target. */
+  proxy = connected ();
+  {
+    g_autoptr(TetherSshConnection) conn = key_conn ();
+
+    g_object_set (conn, "port", unused_port (), "proxy", proxy, NULL);
+    g_assert_false (connect_sync (conn, NULL, &error));
+    g_assert_error (error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_PROXY);
+    g_test_message ("%s", error->message);
+    g_clear_error (&error);
+  }
+  {
+    g_autofree char *dir = temp_dir ();
+    g_autofree char *kh = g_build_filename (dir, "known_hosts", NULL);
+    CheckHost check = { .answer = FALSE };
+    g_autoptr(TetherSshConnection) conn = conn_with_known_hosts (kh, &check);
+
+    g_object_set (conn, "port", peer.kbdint_port, "proxy", proxy, NULL);
+    g_assert_false (connect_sync (conn, NULL, &error));
+    g_assert_error (error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_HOST_KEY_UNKNOWN);
+    g_assert_cmpuint (check.calls, ==, 1);
+    g_assert_cmpuint (check.port, ==, peer.kbdint_port);
+    g_assert_cmpstr (check.fingerprint, ==, peer.fingerprint);
+    g_clear_error (&error);
+    check_host_clear (&check);
+    g_rmdir (dir);
+  }
+  g_clear_object (&proxy);
+  spin_idle ();
+  tether_test_assert_no_fd_leak (fds);
+}
+
 /* ---- SSH configuration -------------------------------------------------------- */
 
 static void
@@ -1569,6 +1643,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ssh/x2go/keepalive/transport-killed", test_keepalive_transport_killed);
   g_test_add_func ("/ssh/x2go/keepalive/silent-peer", test_keepalive_silent_peer);
   g_test_add_func ("/ssh/x2go/ssh-config", test_ssh_config);
+  g_test_add_func ("/ssh/x2go/proxy", test_proxy);
 
   return g_test_run ();
 }
