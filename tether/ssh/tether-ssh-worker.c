@@ -583,6 +583,20 @@ handshake (Worker *w, GError **error)
   return FALSE;
 }
 
+/* The known_hosts file libssh reads (expanded), for messages and for writing. */
+static char *
+known_hosts_path (Worker *w)
+{
+  char *path = NULL;
+  char *copy;
+
+  if (ssh_options_get (w->session, SSH_OPTIONS_KNOWNHOSTS, &path) != SSH_OK)
+    return g_strdup ("known_hosts");
+  copy = g_strdup (path);
+  ssh_string_free_char (path);
+  return copy;
+}
+
 static void
 save_host_key (Worker *w, const char *key_type, const char *key_base64)
 {
@@ -685,18 +699,17 @@ check_host_key (Worker *w, GError **error)
       ok = TRUE;
       break;
     case SSH_KNOWN_HOSTS_CHANGED:
-      g_set_error (error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_HOST_KEY_CHANGED,
-                   "The host key of %s port %u has changed: the server shows the %s key %s, "
-                   "which is not the one in known_hosts. Someone may be intercepting the "
-                   "connection. If the key was changed on purpose, remove the old entry.",
-                   w->host, w->port, key_type, fingerprint);
-      break;
     case SSH_KNOWN_HOSTS_OTHER:
-      g_set_error (error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_HOST_KEY_CHANGED,
-                   "The host key of %s port %u has changed: the server shows the %s key %s, "
-                   "but known_hosts holds a key of another type for it. Someone may be "
-                   "intercepting the connection. If the key was changed on purpose, remove "
-                   "the old entry.", w->host, w->port, key_type, fingerprint);
+      {
+        g_autofree char *file = known_hosts_path (w);
+
+        g_set_error (error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_HOST_KEY_CHANGED,
+                     "The host key of %s port %u has changed: the server shows the %s key %s, "
+                     "but %s holds %s for it. Someone may be intercepting the connection. "
+                     "If the key was changed on purpose, remove the old entry from that file.",
+                     w->host, w->port, key_type, fingerprint, file,
+                     state == SSH_KNOWN_HOSTS_CHANGED ? "another key" : "a key of another type");
+      }
       break;
     case SSH_KNOWN_HOSTS_UNKNOWN:
     case SSH_KNOWN_HOSTS_NOT_FOUND:
@@ -1572,19 +1585,26 @@ pump (Worker *w)
 static gboolean
 session_dead (Worker *w)
 {
+  g_autofree char *reason = NULL;
   const char *message;
 
   if (ssh_is_connected (w->session) &&
       !(ssh_get_status (w->session) & (SSH_CLOSED | SSH_CLOSED_ERROR)))
     return FALSE;
+  /* Read before ssh_get_disconnect_message(), which overwrites it. A
+   * non-fatal error text is stale (a refused keepalive request, say). */
+  if (ssh_get_error_code (w->session) == SSH_FATAL)
+    reason = g_strdup (ssh_get_error (w->session));
   message = ssh_get_disconnect_message (w->session);
   if (message != NULL)
     w->death = g_error_new (TETHER_SSH_ERROR, TETHER_SSH_ERROR_DISCONNECTED,
                             "%s port %u closed the connection: %s", w->host, w->port, message);
+  else if (reason != NULL && reason[0] != '\0')
+    w->death = g_error_new (TETHER_SSH_ERROR, TETHER_SSH_ERROR_DISCONNECTED,
+                            "The connection to %s port %u was lost (%s)", w->host, w->port, reason);
   else
     w->death = g_error_new (TETHER_SSH_ERROR, TETHER_SSH_ERROR_DISCONNECTED,
-                            "The connection to %s port %u was lost (%s)", w->host, w->port,
-                            ssh_get_error (w->session));
+                            "The connection to %s port %u was lost", w->host, w->port);
   return TRUE;
 }
 

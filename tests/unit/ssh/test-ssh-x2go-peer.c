@@ -896,7 +896,7 @@ test_exec_concurrent (void)
   g_assert_true (done);
   g_test_message ("5 x 'sleep 1' took %" G_GINT64_FORMAT " ms", took / 1000);
   /* Serialized they would take at least 5 s. */
-  g_assert_cmpint (took, <, 3 * G_USEC_PER_SEC);
+  g_assert_cmpint (took, <, 4 * G_USEC_PER_SEC);
   for (guint i = 0; i < m.results->len; i++)
     {
       TetherSshExecResult *r = m.results->pdata[i];
@@ -1501,8 +1501,9 @@ test_keepalive_silent_peer (void)
   g_assert_error (d.error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_DISCONNECTED);
   g_test_message ("%s (after %" G_GINT64_FORMAT " ms)", d.error->message, (d.when - start) / 1000);
   g_assert_nonnull (strstr (d.error->message, "did not answer"));
-  /* Noticed within one interval of the last sign of life (plus scheduling slack). */
-  g_assert_cmpint (d.when - start, <=, (gint64) (interval * G_USEC_PER_SEC + G_USEC_PER_SEC / 2));
+  /* Noticed within one interval of the last sign of life (plus scheduling
+   * slack on a busy machine), not after the many minutes TCP would take. */
+  g_assert_cmpint (d.when - start, <=, (gint64) (interval + 1) * G_USEC_PER_SEC);
   g_clear_error (&d.error);
 }
 
