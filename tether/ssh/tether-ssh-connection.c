@@ -165,7 +165,8 @@ tether_ssh_exec_result_free (TetherSshExecResult *result)
 /* ---- shared state (any thread) ------------------------------------------ */
 
 TetherSshShared *
-tether_ssh_shared_new (GObject *owner, TetherSshParams *params, GError **error)
+tether_ssh_shared_new (GObject *owner, GMainContext *owner_ctx, TetherSshParams *params,
+                       GError **error)
 {
   TetherSshShared *shared;
   int fds[2];
@@ -180,7 +181,7 @@ tether_ssh_shared_new (GObject *owner, TetherSshParams *params, GError **error)
     }
   shared = g_atomic_rc_box_new0 (TetherSshShared);
   shared->params = params;
-  shared->owner_ctx = g_main_context_ref_thread_default ();
+  shared->owner_ctx = g_main_context_ref (owner_ctx);
   g_weak_ref_init (&shared->owner, owner);
   shared->connect_cancellable = g_cancellable_new ();
   g_mutex_init (&shared->lock);
@@ -997,7 +998,7 @@ tether_ssh_connection_connect_async (TetherSshConnection *self,
     return;
 
   params = snapshot_params (self);
-  shared = tether_ssh_shared_new (G_OBJECT (self), params, &error);
+  shared = tether_ssh_shared_new (G_OBJECT (self), self->owner_ctx, params, &error);
   if (shared == NULL)
     {
       tether_ssh_params_free (params);

@@ -105,6 +105,7 @@ struct _TetherSshShared {
 };
 
 TetherSshShared *tether_ssh_shared_new   (GObject          *owner,
+                                          GMainContext     *owner_ctx,
                                           TetherSshParams  *params,
                                           GError          **error);
 TetherSshShared *tether_ssh_shared_ref   (TetherSshShared  *shared);
