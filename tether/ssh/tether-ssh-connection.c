@@ -961,6 +961,7 @@ tether_ssh_connection_connect_async (TetherSshConnection *self,
   g_autoptr(GError) error = NULL;
   TetherSshParams *params;
   TetherSshShared *shared;
+  gpointer worker;
 
   g_return_if_fail (TETHER_IS_SSH_CONNECTION (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -1012,13 +1013,11 @@ tether_ssh_connection_connect_async (TetherSshConnection *self,
   self->state = STATE_CONNECTING;
 
   task_hook_cancellable (task, shared, G_CALLBACK (abort_on_cancel));
-  self->thread = g_thread_try_new ("tether-ssh",
-                                   tether_ssh_worker_run,
-                                   tether_ssh_worker_new (shared, g_object_ref (task)),
-                                   &error);
+  worker = tether_ssh_worker_new (shared, g_object_ref (task));
+  self->thread = g_thread_try_new ("tether-ssh", tether_ssh_worker_run, worker, &error);
   if (self->thread == NULL)
     {
-      /* The worker data is leaked only in this out-of-threads case. */
+      g_object_unref (tether_ssh_worker_free_unstarted (worker));
       self->state = STATE_CLOSED;
       g_task_set_task_data (task, NULL, NULL);
       g_task_return_error (task, g_steal_pointer (&error));
