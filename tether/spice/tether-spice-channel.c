@@ -396,6 +396,8 @@ tether_spice_channel_test_common_capability (TetherSpiceChannel *self, guint32 c
 
 /* ---- connection teardown and events ------------------------------------------------------ */
 
+static GSocket *find_socket (GIOStream *stream);
+
 static void
 stream_closed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -416,7 +418,14 @@ close_connection (TetherSpiceChannel *self)
   g_clear_pointer (&priv->start_source, g_source_destroy);
   if (priv->stream != NULL)
     {
-      /* The close operation keeps the stream alive until it is done. */
+      GSocket *sock = find_socket (priv->stream);
+
+      /* Shut the socket down first: the peer sees the end at once and
+       * nothing waits for its answer to a TLS close_notify. The fd itself
+       * stays valid (no reuse under a TLS worker thread) until the socket
+       * goes. The close operation keeps the stream alive until it is done. */
+      if (sock != NULL)
+        g_socket_shutdown (sock, TRUE, TRUE, NULL);
       IN_OWNER_CONTEXT (priv, g_io_stream_close_async (priv->stream, G_PRIORITY_DEFAULT, NULL, stream_closed, NULL));
       g_clear_object (&priv->stream);
     }
