@@ -720,14 +720,16 @@ tether_quic_decode (const guint8 *data,
       words[i] = bits_window (&d.bits);
       bits_eat (&d.bits, 32);
     }
+  /* With all five words present, a bad header is reported as such even
+   * when the data ends right after it. */
+  if (len / 4 >= G_N_ELEMENTS (words) && !check_header (words, &header, error))
+    return FALSE;
   if (d.bits.failed)
     {
       g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_PROTOCOL,
                    "QUIC image: truncated (%" G_GSIZE_FORMAT " bytes)", len);
       return FALSE;
     }
-  if (!check_header (words, &header, error))
-    return FALSE;
 
   if (header.width != dest_width || header.height != dest_height)
     {

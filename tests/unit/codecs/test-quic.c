@@ -286,6 +286,14 @@ test_header_invalid (void)
                                             dest, 32, 8, 8, &error2));
         g_assert_error (error2, TETHER_SPICE_ERROR, cases[i].code);
       }
+      /* Without the padding the header is still judged first. */
+      if (cases[i].len == 20)
+        {
+          g_autoptr(GError) error3 = NULL;
+
+          g_assert_false (tether_quic_decode (data, 20, dest, 32, 8, 8, &error3));
+          g_assert_error (error3, TETHER_SPICE_ERROR, cases[i].code);
+        }
     }
 }
 
