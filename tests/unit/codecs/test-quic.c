@@ -140,10 +140,6 @@ typedef enum {
   N_PATTERNS
 } Pattern;
 
-static const char *const pattern_names[N_PATTERNS] = {
-  "flat", "gradient", "noise", "blocks", "stripes", "rows", "sparse", "text",
-};
-
 static QuicTestImage *
 make_image (TetherQuicType type, guint32 width, guint32 height, Pattern pattern)
 {
@@ -817,6 +813,5 @@ main (int argc, char **argv)
   g_test_add_func ("/codecs/quic/destination/codec-invalid", test_destination_codec_invalid);
   g_test_add_func ("/codecs/quic/hostile/corrupt", test_corrupt_streams);
   g_test_add_func ("/codecs/quic/hostile/extreme-bits", test_extreme_bits);
-  (void) pattern_names;
   return g_test_run ();
 }
