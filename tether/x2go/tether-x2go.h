@@ -6,3 +6,5 @@
 #endif
 
 /* The public headers of the X2Go client, included by tether.h. */
+
+#include "tether-x2go-session-info.h"
