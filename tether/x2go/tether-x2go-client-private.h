@@ -69,6 +69,11 @@ void               tether_x2go_client_fan_out_listing (TetherX2goClient  *self,
 TetherX2goSession *tether_x2go_client_find_attached   (TetherX2goClient  *self,
                                                        TetherX2goSession *except,
                                                        const char        *session_name);
+/* Milliseconds between the listings that confirm a suspend or terminate
+ * (TETHER_X2GO_CONFIRM_INTERVAL_MS; the unit tests shorten it). */
+guint              tether_x2go_client_get_confirm_interval (TetherX2goClient *self);
+void               tether_x2go_client_set_confirm_interval (TetherX2goClient *self,
+                                                            guint             ms);
 /* Re-arms the refresh timer after a session's state changed. */
 void               tether_x2go_client_session_changed (TetherX2goClient  *self);
 

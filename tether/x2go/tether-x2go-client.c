@@ -69,6 +69,7 @@ struct _TetherX2goClient {
 
   GSource                   *refresh_source;
   guint                      refresh_source_interval;
+  guint                      confirm_interval;
 
   TetherX2goTransportFactory factory;
   gpointer                   factory_data;
@@ -328,6 +329,19 @@ tether_x2go_client_find_attached (TetherX2goClient  *self,
   return NULL;
 }
 
+guint
+tether_x2go_client_get_confirm_interval (TetherX2goClient *self)
+{
+  return self != NULL ? self->confirm_interval : TETHER_X2GO_CONFIRM_INTERVAL_MS;
+}
+
+void
+tether_x2go_client_set_confirm_interval (TetherX2goClient *self,
+                                         guint             ms)
+{
+  self->confirm_interval = ms;
+}
+
 static gboolean
 on_refresh_tick (gpointer user_data)
 {
@@ -509,6 +523,7 @@ tether_x2go_client_init (TetherX2goClient *self)
   self->nxproxy_path = g_strdup ("nxproxy");
   self->display = g_strdup (g_getenv ("DISPLAY"));
   self->factory = default_factory;
+  self->confirm_interval = TETHER_X2GO_CONFIRM_INTERVAL_MS;
 }
 
 static void

@@ -276,7 +276,10 @@ run_data_free (RunData *rd)
     }
   if (rd->parent != NULL)
     {
-      g_cancellable_disconnect (rd->parent, rd->parent_id);
+      /* Not from inside the parent's own cancellation (that would wait for
+       * itself): its handler only holds a reference on our child. */
+      if (!g_cancellable_is_cancelled (rd->parent))
+        g_cancellable_disconnect (rd->parent, rd->parent_id);
       g_object_unref (rd->parent);
     }
   g_clear_object (&rd->cancellable);
@@ -1318,7 +1321,7 @@ on_confirm_listed (GObject      *source,
                              (GDestroyNotify) g_ptr_array_unref);
       return;
     }
-  c->delay = g_timeout_source_new (TETHER_X2GO_CONFIRM_INTERVAL_MS);
+  c->delay = g_timeout_source_new (tether_x2go_client_get_confirm_interval (self->client));
   g_source_set_callback (c->delay, confirm_again, g_steal_pointer (&task), g_object_unref);
   g_source_attach (c->delay, self->context);
 }
@@ -1510,7 +1513,7 @@ on_keyboard_set (GObject *source, GAsyncResult *result, gpointer user_data)
       g_message ("session %s: setxkbmap: %s", self->uuid, why != NULL ? why : "failed");
     }
   confirm_async (self, self->session_name, WANT_RUNNING, g_task_get_cancellable (task),
-                 on_start_confirmed, g_steal_pointer (&task));
+                 on_start_confirmed, g_object_ref (task));
 }
 
 static void
@@ -1567,7 +1570,7 @@ on_start_attached (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   run_async (self, "x2goruncommand", command, g_task_get_cancellable (task),
-             on_command_started, g_steal_pointer (&task));
+             on_command_started, g_object_ref (task));
 }
 
 static void
@@ -1612,7 +1615,7 @@ on_agent_started (GObject *source, GAsyncResult *result, gpointer user_data)
   g_debug ("session %s: agent started: %s on display %u, graphics port %u", self->uuid,
            self->session_name, self->display, self->graphics_port);
 
-  attach_async (self, g_task_get_cancellable (task), on_start_attached, g_steal_pointer (&task));
+  attach_async (self, g_task_get_cancellable (task), on_start_attached, g_object_ref (task));
 }
 
 static void
@@ -1780,7 +1783,7 @@ on_resumed (GObject *source, GAsyncResult *result, gpointer user_data)
   self->sound_port = ports.sound_port;
   self->sshfs_port = ports.sshfs_port;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPHICS_PORT]);
-  attach_async (self, g_task_get_cancellable (task), on_resume_attached, g_steal_pointer (&task));
+  attach_async (self, g_task_get_cancellable (task), on_resume_attached, g_object_ref (task));
 }
 
 static void
@@ -1831,7 +1834,7 @@ on_resume_listed (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   run_async (self, "x2goresume-session", command, g_task_get_cancellable (task), on_resumed,
-             g_steal_pointer (&task));
+             g_object_ref (task));
 }
 
 void
@@ -1900,10 +1903,16 @@ tether_x2go_session_resume_finish (TetherX2goSession  *self,
 
 /* ---- suspend and terminate ------------------------------------------------------------ */
 
+/* Times the command is sent again when the listing does not show its effect:
+ * x2gocleansessions (root, on the server) can overwrite the status a moment
+ * after x2goterminate-session set it, from a listing it read before. */
+#define STOP_COMMAND_RETRIES 2
+
 typedef struct {
   char     *name;
   gboolean  terminate;
   gboolean  own;
+  guint     retries;
   TetherX2goSession *delegate;
 } StopData;
 
@@ -1921,6 +1930,8 @@ stop_what (StopData *sd)
   return sd->terminate ? "x2goterminate-session" : "x2gosuspend-session";
 }
 
+static void run_stop_command (TetherX2goSession *self, GTask *task);
+
 static void
 on_stop_confirmed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -1931,14 +1942,26 @@ on_stop_confirmed (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GPtrArray) infos = confirm_finish (self, result, &error);
   TetherX2goSessionInfo *info;
 
-  if (sd->own)
-    self->busy = FALSE;
   if (infos == NULL)
     {
+      if (sd->own)
+        self->busy = FALSE;
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   info = find_info (infos, sd->name);
+  if (info != NULL && sd->retries < STOP_COMMAND_RETRIES &&
+      (sd->terminate || tether_x2go_session_info_is_running (info)))
+    {
+      sd->retries++;
+      g_debug ("session %s: %s still listed %s: sending %s again", self->uuid, sd->name,
+               tether_x2go_session_info_is_running (info) ? "running" : "suspended",
+               stop_what (sd));
+      run_stop_command (self, task);
+      return;
+    }
+  if (sd->own)
+    self->busy = FALSE;
 
   if (sd->own)
     {
@@ -1998,7 +2021,7 @@ on_stop_command_done (GObject *source, GAsyncResult *result, gpointer user_data)
   /* Both commands print nothing, even for unknown sessions: the listing says
    * what happened. */
   confirm_async (self, sd->name, sd->terminate ? WANT_GONE : WANT_SUSPENDED,
-                 g_task_get_cancellable (task), on_stop_confirmed, g_steal_pointer (&task));
+                 g_task_get_cancellable (task), on_stop_confirmed, g_object_ref (task));
 }
 
 static void
