@@ -1800,8 +1800,9 @@ DEFINE_BOOL_OP (list_sessions,
  *   x2golistsessions' own format
  * @error: return location for a #GError
  *
- * Returns: (transfer full) (element-type TetherX2goSessionInfo): the
- *   sessions, or %NULL on error
+ * Returns: (transfer container) (element-type TetherX2goSessionInfo): the
+ *   sessions, or %NULL on error. The array holds a reference on each record
+ *   and drops it when freed: free it with g_ptr_array_unref().
  *
  * Since: 0.1
  */
