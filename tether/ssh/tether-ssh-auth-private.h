@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-/* Client authentication on a connected, host-checked, blocking session, in
+/* Client authentication on a connected, host-checked, non-blocking session, in
  * the order of docs/x2go-protocol.md §2.3:
  *
  *   1. publickey with each of params->key_files (passphrase: params->passphrase,
@@ -20,16 +20,21 @@ G_BEGIN_DECLS
  *
  * force_password_auth (with a password) skips 1 and 2. Only methods the
  * server offers are tried. When all are refused: TETHER_SSH_ERROR_AUTH_DENIED
- * naming what was tried. Runs on the worker; @aborted is asked after every
- * blocking step, and a TRUE answer ends it with G_IO_ERROR_CANCELLED. */
+ * naming what was tried. Runs on the worker. Whenever libssh says
+ * SSH_AUTH_AGAIN, @wait is called to wait for the socket (it fails on
+ * cancellation, timeout or a dead connection; *deadline starts at 0 for each
+ * request and is the wait function's to use); @aborted is asked after every
+ * request, and a TRUE answer ends it with G_IO_ERROR_CANCELLED. */
 
 typedef gboolean (*TetherSshAbortedFunc) (gpointer data);
+typedef gboolean (*TetherSshWaitFunc)    (gpointer data, gint64 *deadline, GError **error);
 
 gboolean tether_ssh_authenticate (ssh_session             session,
                                   const TetherSshParams  *params,
                                   const char             *username,
+                                  TetherSshWaitFunc       wait,
                                   TetherSshAbortedFunc    aborted,
-                                  gpointer                aborted_data,
+                                  gpointer                data,
                                   GError                **error);
 
 /* TRUE if a keyboard-interactive prompt asks for the password. */

@@ -15,13 +15,29 @@ typedef struct {
   ssh_session             session;
   const TetherSshParams  *params;
   const char             *username;
+  TetherSshWaitFunc       wait;
   TetherSshAbortedFunc    aborted;
-  gpointer                aborted_data;
+  gpointer                data;
+  gboolean                wait_failed;   /* the last request's wait set the error */
   int                     methods;       /* SSH_AUTH_METHOD_* the server accepts now */
   GPtrArray              *tried;         /* "publickey (id_ed25519)", "password", ... */
   GPtrArray              *notes;         /* why something was not tried */
   char                   *passphrase_problem;
 } Auth;
+
+/* Makes one request: calls @call until it is no longer SSH_AUTH_AGAIN,
+ * waiting for the socket in between. */
+#define REQUEST(a, rc, call, error)                               \
+  do {                                                            \
+    gint64 deadline_ = 0;                                         \
+    (a)->wait_failed = FALSE;                                     \
+    while (((rc) = (call)) == SSH_AUTH_AGAIN)                     \
+      if (!(a)->wait ((a)->data, &deadline_, (error)))            \
+        {                                                         \
+          (a)->wait_failed = TRUE;                                \
+          break;                                                  \
+        }                                                         \
+  } while (0)
 
 typedef enum {
   STEP_REFUSED,      /* go on with the next method */
@@ -63,7 +79,9 @@ method_list (int methods, GString *out)
 static Step
 step_error (Auth *a, const char *what, GError **error)
 {
-  if (a->aborted (a->aborted_data))
+  if (a->wait_failed)
+    return STEP_FAILED;   /* the wait said why */
+  if (a->aborted (a->data))
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The connection attempt was cancelled");
   else
     g_set_error (error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_CONNECT,
@@ -75,7 +93,7 @@ step_error (Auth *a, const char *what, GError **error)
 static Step
 auth_result (Auth *a, int rc, const char *what, GError **error)
 {
-  if (a->aborted (a->aborted_data))
+  if (a->wait_failed || a->aborted (a->data))
     return step_error (a, what, error);
   switch (rc)
     {
@@ -184,7 +202,7 @@ try_key_file (Auth *a, const char *path, GError **error)
     }
 
   g_ptr_array_add (a->tried, g_strdup (what));
-  rc = ssh_userauth_publickey (a->session, NULL, key);
+  REQUEST (a, rc, ssh_userauth_publickey (a->session, NULL, key), error);
   ssh_key_free (key);
   return auth_result (a, rc, what, error);
 }
@@ -200,16 +218,21 @@ try_agent (Auth *a, GError **error)
       g_ptr_array_add (a->notes, g_strdup ("no SSH agent is running (SSH_AUTH_SOCK is not set)"));
       return STEP_REFUSED;
     }
+  int rc;
+
   g_ptr_array_add (a->tried, g_strdup ("agent"));
-  return auth_result (a, ssh_userauth_agent (a->session, NULL), "agent", error);
+  REQUEST (a, rc, ssh_userauth_agent (a->session, NULL), error);
+  return auth_result (a, rc, "agent", error);
 }
 
 static Step
 try_password (Auth *a, GError **error)
 {
+  int rc;
+
   g_ptr_array_add (a->tried, g_strdup ("password"));
-  return auth_result (a, ssh_userauth_password (a->session, NULL, a->params->password),
-                      "password", error);
+  REQUEST (a, rc, ssh_userauth_password (a->session, NULL, a->params->password), error);
+  return auth_result (a, rc, "password", error);
 }
 
 static Step
@@ -219,7 +242,7 @@ try_keyboard_interactive (Auth *a, GError **error)
   int rc;
 
   g_ptr_array_add (a->tried, g_strdup ("keyboard-interactive"));
-  rc = ssh_userauth_kbdint (a->session, NULL, NULL);
+  REQUEST (a, rc, ssh_userauth_kbdint (a->session, NULL, NULL), error);
   for (guint round = 0; rc == SSH_AUTH_INFO; round++)
     {
       int n = ssh_userauth_kbdint_getnprompts (a->session);
@@ -242,7 +265,7 @@ try_keyboard_interactive (Auth *a, GError **error)
             return step_error (a, "keyboard-interactive", error);
           password_given = TRUE;
         }
-      rc = ssh_userauth_kbdint (a->session, NULL, NULL);
+      REQUEST (a, rc, ssh_userauth_kbdint (a->session, NULL, NULL), error);
     }
   if (rc == SSH_AUTH_INFO)
     return STEP_REFUSED;
@@ -260,21 +283,22 @@ gboolean
 tether_ssh_authenticate (ssh_session             session,
                          const TetherSshParams  *params,
                          const char             *username,
+                         TetherSshWaitFunc       wait,
                          TetherSshAbortedFunc    aborted,
-                         gpointer                aborted_data,
+                         gpointer                data,
                          GError                **error)
 {
   g_autoptr(GPtrArray) tried = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) offered = g_string_new (NULL);
-  Auth a = { session, params, username, aborted, aborted_data, 0, tried, notes, NULL };
+  Auth a = { session, params, username, wait, aborted, data, FALSE, 0, tried, notes, NULL };
   gboolean use_keys = !(params->force_password_auth && params->password != NULL);
   Step step;
   int rc;
 
   /* "none" tells which methods the server takes (and rarely lets us in). */
-  rc = ssh_userauth_none (session, NULL);
-  if (rc == SSH_AUTH_ERROR || aborted (aborted_data))
+  REQUEST (&a, rc, ssh_userauth_none (session, NULL), error);
+  if (a.wait_failed || rc == SSH_AUTH_ERROR || aborted (data))
     {
       step_error (&a, "the first request", error);
       return FALSE;

@@ -17,6 +17,18 @@ G_BEGIN_DECLS
  * from another thread; a cancelled connect shuts the TCP socket down from
  * outside instead.
  *
+ * Properties (read when connect starts): host, port (0: SSH configuration or
+ * 22), username (NULL: SSH configuration or the local user), password and
+ * passphrase (write-only, wiped when replaced and at finalize),
+ * private-key-files, use-agent, agent-socket, force-password-auth,
+ * allow-keyboard-interactive, known-hosts-file (NULL: ~/.ssh/known_hosts),
+ * add-to-known-hosts, hash-known-hosts, connect-timeout, keepalive-interval,
+ * use-ssh-config, ssh-config-file, proxy (a connected TetherSshConnection to a
+ * jump host: the server is then reached through a direct-tcpip channel of it,
+ * and its host key is looked up under its own name), forward-agent (not
+ * supported yet: G_IO_ERROR_NOT_SUPPORTED). A ProxyCommand or ProxyJump in the
+ * SSH configuration is not supported either.
+ *
  * Signals (all emitted on the owner context):
  *   gboolean check-host (host, port, fingerprint "SHA256:…", key type)
  *     The server's host key is not in known_hosts. Return TRUE to accept it.

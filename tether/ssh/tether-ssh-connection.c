@@ -54,7 +54,7 @@ struct _TetherSshConnection {
   gboolean         use_ssh_config;
   char            *ssh_config_file;
   gboolean         forward_agent;
-  char            *proxy_host;
+  TetherSshConnection *proxy;
 };
 
 G_DEFINE_FINAL_TYPE (TetherSshConnection, tether_ssh_connection, G_TYPE_OBJECT)
@@ -79,7 +79,7 @@ enum {
   PROP_USE_SSH_CONFIG,
   PROP_SSH_CONFIG_FILE,
   PROP_FORWARD_AGENT,
-  PROP_PROXY_HOST,
+  PROP_PROXY,
   N_PROPS
 };
 
@@ -143,6 +143,11 @@ tether_ssh_cmd_free (TetherSshCmd *cmd)
   g_clear_object (&cmd->task);
   g_free (cmd->command);
   g_free (cmd->remote_host);
+  if (cmd->done != NULL)
+    cmd->done (cmd->done_data, -1, g_error_new_literal (TETHER_SSH_ERROR, TETHER_SSH_ERROR_PROXY,
+                                                        "The SSH proxy connection is closed"));
+  if (cmd->done_destroy != NULL)
+    cmd->done_destroy (cmd->done_data);
   g_free (cmd);
 }
 
@@ -184,6 +189,7 @@ tether_ssh_shared_new (GObject *owner, TetherSshParams *params, GError **error)
   shared->wake_fds[0] = fds[0];
   shared->wake_fds[1] = fds[1];
   shared->abort_fd = -1;
+  shared->tunnel_fd = -1;
   return shared;
 }
 
@@ -205,6 +211,10 @@ shared_clear (TetherSshShared *shared)
   g_cond_clear (&shared->cond);
   g_weak_ref_clear (&shared->owner);
   g_clear_object (&shared->connect_cancellable);
+  g_clear_pointer (&shared->proxy, tether_ssh_shared_unref);
+  if (shared->tunnel_fd >= 0)
+    close (shared->tunnel_fd);
+  g_clear_error (&shared->tunnel_error);
   g_main_context_unref (shared->owner_ctx);
   tether_ssh_params_free (shared->params);
 }
@@ -450,9 +460,14 @@ static void
 ask_host_key_in_owner (TetherSshConnection *self, TetherSshShared *shared, gpointer data)
 {
   HostKeyQuestion *q = data;
-  gboolean accepted = FALSE;
+  gboolean accepted = FALSE, current;
 
-  if (self != NULL)
+  /* Not after the connect was given up (cancel, disconnect). */
+  g_mutex_lock (&shared->lock);
+  current = shared->question_serial == q->serial && !shared->abort_connect;
+  g_mutex_unlock (&shared->lock);
+
+  if (self != NULL && current)
     {
       if (g_signal_has_handler_pending (self, signals[SIGNAL_CHECK_HOST], 0, FALSE))
         g_signal_emit (self, signals[SIGNAL_CHECK_HOST], 0,
@@ -574,6 +589,7 @@ tether_ssh_connection_dispose (GObject *object)
   TetherSshConnection *self = TETHER_SSH_CONNECTION (object);
 
   tether_ssh_connection_disconnect (self);
+  g_clear_object (&self->proxy);
   G_OBJECT_CLASS (tether_ssh_connection_parent_class)->dispose (object);
 }
 
@@ -593,7 +609,6 @@ tether_ssh_connection_finalize (GObject *object)
   g_free (self->agent_socket);
   g_free (self->known_hosts_file);
   g_free (self->ssh_config_file);
-  g_free (self->proxy_host);
   G_OBJECT_CLASS (tether_ssh_connection_parent_class)->finalize (object);
 }
 
@@ -625,7 +640,7 @@ tether_ssh_connection_get_property (GObject    *object,
     case PROP_USE_SSH_CONFIG: g_value_set_boolean (value, self->use_ssh_config); break;
     case PROP_SSH_CONFIG_FILE: g_value_set_string (value, self->ssh_config_file); break;
     case PROP_FORWARD_AGENT: g_value_set_boolean (value, self->forward_agent); break;
-    case PROP_PROXY_HOST: g_value_set_string (value, self->proxy_host); break;
+    case PROP_PROXY: g_value_set_object (value, self->proxy); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -703,7 +718,10 @@ tether_ssh_connection_set_property (GObject      *object,
     case PROP_USE_SSH_CONFIG: set_boolean (self, &self->use_ssh_config, value, prop_id); break;
     case PROP_SSH_CONFIG_FILE: set_string (self, &self->ssh_config_file, value, prop_id); break;
     case PROP_FORWARD_AGENT: set_boolean (self, &self->forward_agent, value, prop_id); break;
-    case PROP_PROXY_HOST: set_string (self, &self->proxy_host, value, prop_id); break;
+    case PROP_PROXY:
+      if (g_set_object (&self->proxy, g_value_get_object (value)))
+        g_object_notify_by_pspec (object, pspec);
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -777,9 +795,10 @@ tether_ssh_connection_class_init (TetherSshConnectionClass *klass)
   properties[PROP_FORWARD_AGENT] =
     g_param_spec_boolean ("forward-agent", NULL, "Forward the SSH agent (not supported yet)",
                           FALSE, rw);
-  properties[PROP_PROXY_HOST] =
-    g_param_spec_string ("proxy-host", NULL, "An SSH jump host (not supported yet)",
-                         NULL, rw);
+  properties[PROP_PROXY] =
+    g_param_spec_object ("proxy", NULL, "A connection to an SSH jump host: when set, "
+                         "the server is reached through a direct-tcpip channel of it",
+                         TETHER_TYPE_SSH_CONNECTION, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CHECK_HOST] =
@@ -885,10 +904,16 @@ check_settings (TetherSshConnection *self, GError **error)
                            "The SSH agent socket name is empty");
       return FALSE;
     }
-  if (self->proxy_host != NULL)
+  if (self->proxy == self)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           "Connecting through an SSH proxy (jump host) is not supported yet");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "A connection cannot be its own SSH proxy");
+      return FALSE;
+    }
+  if (self->proxy != NULL && !tether_ssh_connection_is_connected (self->proxy))
+    {
+      g_set_error (error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_PROXY,
+                   "The connection to the SSH proxy %s is not up", self->proxy->host);
       return FALSE;
     }
   if (self->forward_agent)
@@ -980,6 +1005,8 @@ tether_ssh_connection_connect_async (TetherSshConnection *self,
       return;
     }
   shared->connecting = TRUE;
+  if (self->proxy != NULL)
+    shared->proxy = tether_ssh_shared_ref (self->proxy->shared);
   self->shared = shared;
   self->state = STATE_CONNECTING;
 

@@ -43,7 +43,13 @@ typedef enum {
   TETHER_SSH_CMD_EXEC,
   TETHER_SSH_CMD_FORWARD,
   TETHER_SSH_CMD_CLOSE_FORWARD,
+  TETHER_SSH_CMD_TUNNEL,
 } TetherSshCmdKind;
+
+/* How a TUNNEL command answers, on the answering worker's thread: with the
+ * far end of a socket pair whose near end is pumped through a direct-tcpip
+ * channel (@fd, transfer full), or with @error (transfer full). */
+typedef void (*TetherSshTunnelDone) (gpointer data, int fd, GError *error);
 
 /* A job posted to the worker. */
 typedef struct {
@@ -53,8 +59,11 @@ typedef struct {
   gsize            output_limit;  /* EXEC */
   guint            forward_id;    /* FORWARD, CLOSE_FORWARD */
   guint            local_port;    /* FORWARD */
-  char            *remote_host;   /* FORWARD */
-  guint            remote_port;   /* FORWARD */
+  char            *remote_host;   /* FORWARD, TUNNEL */
+  guint            remote_port;   /* FORWARD, TUNNEL */
+  TetherSshTunnelDone done;       /* TUNNEL: called once */
+  gpointer         done_data;     /* TUNNEL */
+  GDestroyNotify   done_destroy;  /* TUNNEL */
 } TetherSshCmd;
 
 void tether_ssh_cmd_free (TetherSshCmd *cmd);
@@ -73,6 +82,7 @@ struct _TetherSshShared {
   GMainContext    *owner_ctx;
   GWeakRef         owner;            /* the TetherSshConnection */
   GCancellable    *connect_cancellable; /* cancelled to abort a connect */
+  TetherSshShared *proxy;            /* the jump host's connection, or NULL */
 
   /* Everything below is under @lock. */
   GMutex           lock;
@@ -88,6 +98,10 @@ struct _TetherSshShared {
   guint            question_serial;  /* the host key question being asked */
   gboolean         question_answered;
   gboolean         question_accepted;
+  gboolean         tunnel_waiting;   /* for the proxy's answer */
+  gboolean         tunnel_answered;
+  int              tunnel_fd;
+  GError          *tunnel_error;
 };
 
 TetherSshShared *tether_ssh_shared_new   (GObject          *owner,

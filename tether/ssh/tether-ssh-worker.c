@@ -28,10 +28,11 @@
  * The worker thread of one TetherSshConnection. It alone touches the
  * ssh_session and its channels (libssh's threading rule).
  *
- * Connect phase: sequential and blocking (GSocketClient, then libssh in
- * blocking mode bounded by SSH_OPTIONS_TIMEOUT). Cancellation comes from
- * outside as a shutdown() of the TCP socket plus a flag, never as a call
- * into libssh.
+ * Connect phase: sequential (GSocketClient, then libssh non-blocking, with
+ * connect_wait() polling the socket and the wake-up pipe in between, bounded
+ * by connect-timeout per step). Cancellation comes from outside as a flag, a
+ * byte in the wake-up pipe and a shutdown() of the TCP socket, never as a
+ * call into libssh.
  *
  * Connected phase: the session is non-blocking and everything runs in one
  * ssh_event: the session's socket, a wake-up pipe for commands, each forward's
@@ -64,6 +65,7 @@ typedef struct {
   Worker                              *w;
   GTask                               *task;       /* NULL once returned */
   char                                *command;
+  char                                 log_name[48]; /* what the log may show of it */
   gsize                                limit;
   ssh_channel                          channel;
   struct ssh_channel_callbacks_struct  callbacks;
@@ -110,6 +112,12 @@ typedef struct {
   gboolean     eof_sent;      /* ...and it went on to the channel */
   gboolean     remote_eof;    /* the channel sent EOF */
   gboolean     local_shut;    /* ...and the local socket's write side is shut */
+  /* A tunnel for another connection (TUNNEL command): the far end of the
+   * socket pair, handed over through @done once the channel is open. */
+  int                  far_fd;
+  TetherSshTunnelDone  done;
+  gpointer             done_data;
+  GDestroyNotify       done_destroy;
 } Tunnel;
 
 struct _Worker {
@@ -197,6 +205,8 @@ tether_ssh_worker_new (TetherSshShared *shared, GTask *connect_task)
 }
 
 /* ---- connect phase -------------------------------------------------------- */
+
+static int wake_cb (socket_t fd, int revents, void *data);
 
 static gboolean
 session_error (Worker *w, GError **error, const char *what)
@@ -313,6 +323,101 @@ socket_local_port (GSocket *sock)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (addr));
 }
 
+/* Runs on the proxy's worker: the answer to our TUNNEL command. */
+static void
+proxy_tunnel_done (gpointer data, int fd, GError *error)
+{
+  TetherSshShared *shared = data;
+
+  g_mutex_lock (&shared->lock);
+  if (shared->tunnel_waiting && !shared->tunnel_answered)
+    {
+      shared->tunnel_answered = TRUE;
+      shared->tunnel_fd = fd;
+      shared->tunnel_error = error;
+      fd = -1;
+      error = NULL;
+      g_cond_broadcast (&shared->cond);
+    }
+  g_mutex_unlock (&shared->lock);
+  /* Nobody waits any more. */
+  if (fd >= 0)
+    close (fd);
+  g_clear_error (&error);
+}
+
+/* Instead of TCP: a stream through a direct-tcpip channel of the proxy
+ * connection (x2go-protocol.md §2.4, without its local listener). */
+static GSocketConnection *
+connect_through_proxy (Worker *w, GError **error)
+{
+  TetherSshShared *shared = w->shared;
+  TetherSshCmd *cmd = g_new0 (TetherSshCmd, 1);
+  gint64 deadline = g_get_monotonic_time () +
+                    (gint64) shared->params->connect_timeout * G_USEC_PER_SEC;
+  g_autoptr(GSocket) sock = NULL;
+  GError *tunnel_error;
+  gboolean aborted, answered;
+  int fd;
+
+  g_debug ("connecting to %s port %u through the SSH proxy", w->host, w->port);
+  cmd->kind = TETHER_SSH_CMD_TUNNEL;
+  cmd->remote_host = g_strdup (w->host);
+  cmd->remote_port = w->port;
+  cmd->done = proxy_tunnel_done;
+  cmd->done_data = tether_ssh_shared_ref (shared);
+  cmd->done_destroy = (GDestroyNotify) tether_ssh_shared_unref;
+
+  g_mutex_lock (&shared->lock);
+  shared->tunnel_waiting = TRUE;
+  g_mutex_unlock (&shared->lock);
+  if (!tether_ssh_shared_post (shared->proxy, cmd))
+    tether_ssh_cmd_free (cmd);   /* answers "closed" */
+
+  g_mutex_lock (&shared->lock);
+  while (!shared->tunnel_answered && !shared->abort_connect)
+    if (!g_cond_wait_until (&shared->cond, &shared->lock, deadline))
+      break;
+  shared->tunnel_waiting = FALSE;
+  answered = shared->tunnel_answered;
+  aborted = shared->abort_connect;
+  fd = shared->tunnel_fd;
+  shared->tunnel_fd = -1;
+  tunnel_error = g_steal_pointer (&shared->tunnel_error);
+  g_mutex_unlock (&shared->lock);
+
+  if (aborted || !answered)
+    {
+      if (fd >= 0)
+        close (fd);
+      g_clear_error (&tunnel_error);
+      if (aborted)
+        {
+          set_cancelled (error);
+          return NULL;
+        }
+      g_set_error (error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_PROXY,
+                   "The SSH proxy did not open a tunnel to %s port %u within %u seconds",
+                   w->host, w->port, shared->params->connect_timeout);
+      return NULL;
+    }
+  if (tunnel_error != NULL)
+    {
+      g_set_error (error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_PROXY,
+                   "Could not reach %s port %u through the SSH proxy: %s",
+                   w->host, w->port, tunnel_error->message);
+      g_error_free (tunnel_error);
+      return NULL;
+    }
+  sock = g_socket_new_from_fd (fd, error);
+  if (sock == NULL)
+    {
+      close (fd);
+      return NULL;
+    }
+  return g_socket_connection_factory_create_connection (sock);
+}
+
 static gboolean
 connect_tcp (Worker *w, GError **error)
 {
@@ -324,9 +429,18 @@ connect_tcp (Worker *w, GError **error)
   GSocket *sock;
   int fd;
 
-  g_debug ("TCP connect to %s port %u", w->host, w->port);
-  g_socket_client_set_timeout (client, p->connect_timeout);
-  conn = g_socket_client_connect (client, address, w->shared->connect_cancellable, &local);
+  if (w->shared->proxy != NULL)
+    {
+      conn = connect_through_proxy (w, error);
+      if (conn == NULL)
+        return FALSE;
+    }
+  else
+    {
+      g_debug ("TCP connect to %s port %u", w->host, w->port);
+      g_socket_client_set_timeout (client, p->connect_timeout);
+      conn = g_socket_client_connect (client, address, w->shared->connect_cancellable, &local);
+    }
   if (conn == NULL)
     {
       if (worker_aborted (w) || g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -342,7 +456,8 @@ connect_tcp (Worker *w, GError **error)
     }
   w->tcp = conn;
   sock = g_socket_connection_get_socket (conn);
-  g_socket_set_option (sock, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  if (g_socket_get_family (sock) != G_SOCKET_FAMILY_UNIX)
+    g_socket_set_option (sock, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
   fd = g_socket_get_fd (sock);
 
   g_mutex_lock (&w->shared->lock);
@@ -384,11 +499,80 @@ fd_is_our_socket (Worker *w, int fd)
   return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/* Connect phase, non-blocking session: waits until the socket can move, the
+ * connect is aborted (the wake-up pipe), or *deadline (set on first use to
+ * connect-timeout from now) passes. libssh's own blocking waits cannot be
+ * interrupted, and some keep polling a socket that already died. */
+static gboolean
+connect_wait (gpointer data, gint64 *deadline, GError **error)
+{
+  Worker *w = data;
+  guint timeout_s = w->shared->params->connect_timeout;
+
+  if (*deadline == 0)
+    *deadline = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
+  for (;;)
+    {
+      struct pollfd fds[2];
+      gint64 now = g_get_monotonic_time ();
+      int n;
+
+      if (worker_aborted (w))
+        return set_cancelled (error);
+      if (ssh_get_status (w->session) & (SSH_CLOSED | SSH_CLOSED_ERROR) ||
+          ssh_get_fd (w->session) < 0)
+        {
+          g_set_error (error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_CONNECT,
+                       "The connection to %s port %u was lost: %s", w->host, w->port,
+                       ssh_get_error (w->session));
+          return FALSE;
+        }
+      if (now >= *deadline)
+        {
+          g_set_error (error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_CONNECT,
+                       "%s port %u did not answer within %u second%s", w->host, w->port, timeout_s,
+                       timeout_s == 1 ? "" : "s");
+          return FALSE;
+        }
+
+      fds[0].fd = ssh_get_fd (w->session);
+      fds[0].events = POLLIN;
+      if (ssh_get_poll_flags (w->session) & SSH_WRITE_PENDING)
+        fds[0].events |= POLLOUT;
+      fds[0].revents = 0;
+      fds[1].fd = w->shared->wake_fds[0];
+      fds[1].events = POLLIN;
+      fds[1].revents = 0;
+      n = poll (fds, 2, (int) MIN ((*deadline - now + 999) / 1000, G_MAXINT));
+      if (n < 0 && errno != EINTR)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "Waiting for %s failed: %s", w->host, g_strerror (saved_errno));
+          return FALSE;
+        }
+      if (fds[1].revents != 0)
+        wake_cb (fds[1].fd, fds[1].revents, w);
+      if (fds[0].revents != 0)
+        return TRUE;   /* libssh has something to do */
+    }
+}
+
 static gboolean
 handshake (Worker *w, GError **error)
 {
-  int rc = ssh_connect (w->session);
+  gint64 deadline = 0;
+  int rc;
 
+  ssh_set_blocking (w->session, 0);
+  while ((rc = ssh_connect (w->session)) == SSH_AGAIN)
+    if (!connect_wait (w, &deadline, error))
+      {
+        if (!g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+          g_prefix_error (error, "The SSH handshake with %s port %u failed: ", w->host, w->port);
+        return FALSE;
+      }
   if (rc == SSH_OK)
     return TRUE;
   if (worker_aborted (w))
@@ -545,7 +729,6 @@ wake_cb (socket_t fd, int revents, void *data)
 static gboolean
 start_loop (Worker *w, GError **error)
 {
-  ssh_set_blocking (w->session, 0);
   ssh_set_counters (w->session, NULL, &w->rx);
   w->event = ssh_event_new ();
   if (w->event == NULL || ssh_event_add_session (w->event, w->session) != SSH_OK)
@@ -567,7 +750,7 @@ worker_connect (Worker *w, GError **error)
          handshake (w, error) &&
          check_host_key (w, error) &&
          tether_ssh_authenticate (w->session, w->shared->params, w->username,
-                                  worker_aborted, w, error) &&
+                                  connect_wait, worker_aborted, w, error) &&
          (!worker_aborted (w) || set_cancelled (error)) &&
          start_loop (w, error);
 }
@@ -654,6 +837,18 @@ job_free (Worker *w, ExecJob *job)
   g_free (job);
 }
 
+/* Commands may carry secrets (X2Go substitutes the password into some): the
+ * log shows the first word only, and the length. */
+static void
+exec_log_name (ExecJob *job)
+{
+  gsize n = strcspn (job->command, " \t\n;|&<>");
+
+  n = MIN (n, (gsize) 24);
+  g_snprintf (job->log_name, sizeof job->log_name, "%.*s… (%" G_GSIZE_FORMAT " bytes)",
+              (int) n, job->command, strlen (job->command));
+}
+
 static void
 exec_start (Worker *w, TetherSshCmd *cmd)
 {
@@ -686,7 +881,8 @@ exec_start (Worker *w, TetherSshCmd *cmd)
   ssh_set_channel_callbacks (job->channel, &job->callbacks);
   job->callbacks_set = TRUE;
   job->state = JOB_OPENING;
-  g_debug ("exec: %s", job->command);
+  exec_log_name (job);
+  g_debug ("exec: %s", job->log_name);
 }
 
 static void
@@ -699,7 +895,7 @@ job_succeed (ExecJob *job)
   result->exit_status = job->exit_status;
   result->exit_signal = g_steal_pointer (&job->exit_signal);
   g_debug ("exec done (status %d, %u+%u bytes): %s", job->exit_status,
-           job->out->len, job->err->len, job->command);
+           job->out->len, job->err->len, job->log_name);
   tether_ssh_task_return (g_steal_pointer (&job->task), result,
                           (GDestroyNotify) tether_ssh_exec_result_free, NULL);
 }
@@ -808,9 +1004,38 @@ tunnel_set_events (Worker *w, Tunnel *t, short want)
     t->registered = want;
 }
 
+/* Answers a TUNNEL command (at most once). */
+static void
+tunnel_answer (Tunnel *t, GError *error)
+{
+  int fd = -1;
+
+  if (t->done == NULL)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (error == NULL)
+    {
+      fd = t->far_fd;
+      t->far_fd = -1;
+    }
+  t->done (t->done_data, fd, error);
+  t->done = NULL;
+  if (t->done_destroy != NULL)
+    t->done_destroy (t->done_data);
+  t->done_destroy = NULL;
+  t->done_data = NULL;
+}
+
 static void
 tunnel_free (Worker *w, Tunnel *t)
 {
+  if (t->done != NULL)
+    tunnel_answer (t, g_error_new_literal (TETHER_SSH_ERROR, TETHER_SSH_ERROR_PROXY,
+                                           "The tunnel through the SSH proxy was closed"));
+  if (t->far_fd >= 0)
+    close (t->far_fd);
   w->tunnels = g_list_remove (w->tunnels, t);
   if (t->fd >= 0)
     {
@@ -862,6 +1087,25 @@ count_tunnels (Worker *w, guint forward_id)
   return n;
 }
 
+static Tunnel *
+tunnel_new (Worker *w, guint forward_id, const char *host, guint port, int fd, guint peer_port)
+{
+  Tunnel *t = g_new0 (Tunnel, 1);
+
+  t->forward_id = forward_id;
+  t->remote_host = g_strdup (host);
+  t->remote_port = port;
+  t->fd = fd;
+  t->far_fd = -1;
+  t->peer_port = peer_port;
+  t->state = TUNNEL_OPENING;
+  t->to_local = g_malloc (TUNNEL_BUFFER_SIZE);
+  t->to_remote = g_malloc (TUNNEL_BUFFER_SIZE);
+  w->tunnels = g_list_append (w->tunnels, t);
+  t->channel = ssh_channel_new (w->session);
+  return t;
+}
+
 static void
 tunnel_start (Worker *w, Forward *fwd, int fd, guint peer_port)
 {
@@ -880,23 +1124,46 @@ tunnel_start (Worker *w, Forward *fwd, int fd, guint peer_port)
     }
   setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 
-  t = g_new0 (Tunnel, 1);
-  t->forward_id = fwd->id;
-  t->remote_host = g_strdup (fwd->remote_host);
-  t->remote_port = fwd->remote_port;
-  t->fd = fd;
-  t->peer_port = peer_port;
-  t->state = TUNNEL_OPENING;
-  t->to_local = g_malloc (TUNNEL_BUFFER_SIZE);
-  t->to_remote = g_malloc (TUNNEL_BUFFER_SIZE);
-  w->tunnels = g_list_append (w->tunnels, t);
-
-  t->channel = ssh_channel_new (w->session);
+  t = tunnel_new (w, fwd->id, fwd->remote_host, fwd->remote_port, fd, peer_port);
   if (t->channel == NULL)
     {
       tunnel_failed (w, t->forward_id, t->remote_host, t->remote_port,
                      g_error_new (TETHER_SSH_ERROR, TETHER_SSH_ERROR_CHANNEL,
                                   "Could not create a channel: %s", ssh_get_error (w->session)));
+      tunnel_free (w, t);
+    }
+}
+
+/* A TUNNEL command: a socket pair, one end pumped through a new channel, the
+ * other handed to the asking connection once the channel is open. */
+static void
+tunnel_start_pair (Worker *w, TetherSshCmd *cmd)
+{
+  Tunnel *t;
+  int sv[2];
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) != 0)
+    {
+      int saved_errno = errno;
+
+      cmd->done (cmd->done_data, -1, g_error_new (G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                                                  "Could not create a socket pair: %s",
+                                                  g_strerror (saved_errno)));
+      cmd->done = NULL;
+      return;
+    }
+  /* The far end goes to another thread's blocking-free code: keep it
+   * non-blocking (GSocket makes it so anyway). */
+  t = tunnel_new (w, 0, cmd->remote_host, cmd->remote_port, sv[0], 0);
+  t->far_fd = sv[1];
+  t->done = g_steal_pointer (&cmd->done);
+  t->done_data = g_steal_pointer (&cmd->done_data);
+  t->done_destroy = g_steal_pointer (&cmd->done_destroy);
+  if (t->channel == NULL)
+    {
+      tunnel_answer (t, g_error_new (TETHER_SSH_ERROR, TETHER_SSH_ERROR_PROXY,
+                                     "The SSH proxy could not create a channel: %s",
+                                     ssh_get_error (w->session)));
       tunnel_free (w, t);
     }
 }
@@ -1083,15 +1350,20 @@ tunnel_pump (Worker *w, Tunnel *t)
     }
   if (rc != SSH_OK)
     {
-      tunnel_failed (w, t->forward_id, t->remote_host, t->remote_port,
-                     g_error_new (TETHER_SSH_ERROR, TETHER_SSH_ERROR_CHANNEL,
-                                  "Could not open a tunnel to %s port %u: %s", t->remote_host,
-                                  t->remote_port, ssh_get_error (w->session)));
+      GError *error = g_error_new (TETHER_SSH_ERROR, TETHER_SSH_ERROR_CHANNEL,
+                                   "Could not open a tunnel to %s port %u: %s", t->remote_host,
+                                   t->remote_port, ssh_get_error (w->session));
+
+      if (t->done != NULL)
+        tunnel_answer (t, error);
+      else
+        tunnel_failed (w, t->forward_id, t->remote_host, t->remote_port, error);
       tunnel_free (w, t);
       return TRUE;
     }
   g_debug ("tunnel to %s port %u open", t->remote_host, t->remote_port);
   t->state = TUNNEL_OPEN;
+  tunnel_answer (t, NULL);
   /* Nothing is known about the local socket yet: look at it at once. */
   t->revents |= POLLIN;
   tunnel_pump_open (w, t);
@@ -1261,6 +1533,9 @@ take_commands (Worker *w)
         case TETHER_SSH_CMD_CLOSE_FORWARD:
           forward_close (w, cmd->forward_id);
           break;
+        case TETHER_SSH_CMD_TUNNEL:
+          tunnel_start_pair (w, cmd);
+          break;
         default:
           g_assert_not_reached ();
         }
@@ -1308,7 +1583,7 @@ session_dead (Worker *w)
                             "%s port %u closed the connection: %s", w->host, w->port, message);
   else
     w->death = g_error_new (TETHER_SSH_ERROR, TETHER_SSH_ERROR_DISCONNECTED,
-                            "The connection to %s port %u was lost: %s", w->host, w->port,
+                            "The connection to %s port %u was lost (%s)", w->host, w->port,
                             ssh_get_error (w->session));
   return TRUE;
 }

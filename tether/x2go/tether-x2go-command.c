@@ -239,7 +239,7 @@ check_shadow_spec (const char *spec, GError **error)
       !tether_x2go_is_user_name (parts[1]) || parts[2][0] != ':')
     return bad_option (error, "command", spec, expected);
   disp = g_strsplit (parts[2] + 1, ".", 3);
-  if (g_strv_length (disp) > 2 ||
+  if (g_strv_length (disp) < 1 || g_strv_length (disp) > 2 ||
       !tether_x2go_parse_uint (disp[0], 0, TETHER_X2GO_MAX_DISPLAY, &v) ||
       (disp[1] != NULL && !tether_x2go_parse_uint (disp[1], 0, 255, &v)))
     return bad_option (error, "command", spec, expected);

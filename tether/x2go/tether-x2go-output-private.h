@@ -17,6 +17,17 @@ G_BEGIN_DECLS
  * failure is TETHER_X2GO_ERROR_MALFORMED_OUTPUT.
  */
 
+/* ---- x2golistsessions stderr --------------------------------------------- */
+
+/* x2golistsessions prints nothing on stdout both when there are no sessions
+ * and when it fails, so its stderr must be checked too: "Hostname of X2Go
+ * Server is not set-up correctly" gives TETHER_X2GO_ERROR_COMMAND_FAILED,
+ * "x2golistsessions: not found" gives NO_SERVER. Other stderr text is
+ * noise (TRUE). Parse stdout with tether_x2go_parse_session_list(). */
+gboolean tether_x2go_check_list_sessions_stderr (const char *err,
+                                                 gsize       err_len,
+                                                 GError    **error);
+
 /* ---- x2gostartagent ------------------------------------------------------ */
 
 typedef struct {

@@ -93,12 +93,36 @@ parse_teki_port (const char *text, guint16 *out)
   return tether_x2go_parse_port (text, out);
 }
 
+/* ---- x2golistsessions stderr ----------------------------------------------- */
+
+gboolean
+tether_x2go_check_list_sessions_stderr (const char *err, gsize err_len, GError **error)
+{
+  g_auto(GStrv) lines = stderr_lines (err, err_len);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "Hostname of X2Go Server is not set-up correctly") != NULL)
+      {
+        g_set_error_literal (error, TETHER_X2GO_ERROR, TETHER_X2GO_ERROR_COMMAND_FAILED,
+                             "x2golistsessions failed: the server's host name is not set up "
+                             "correctly (it is localhost or unset)");
+        return FALSE;
+      }
+  if (stderr_says_not_found (lines, "x2golistsessions"))
+    {
+      g_set_error_literal (error, TETHER_X2GO_ERROR, TETHER_X2GO_ERROR_NO_SERVER,
+                           "x2golistsessions is not installed on the server");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- x2gostartagent -------------------------------------------------------- */
 
 void
 tether_x2go_agent_info_clear (TetherX2goAgentInfo *info)
 {
-  g_clear_pointer (&info->cookie, g_free);
+  g_clear_pointer (&info->cookie, tether_x2go_free_wiped);
   g_clear_pointer (&info->session_name, g_free);
   memset (info, 0, sizeof *info);
 }
@@ -180,7 +204,12 @@ tether_x2go_parse_start_agent (const char          *out,
     BAD_LINE (0, "a display number");
   info->display = (guint) v;
   if (!tether_x2go_is_cookie (lines[1]))
-    BAD_LINE (1, "a cookie (32 hex digits)");
+    {
+      /* Not quoted: it may be most of a real cookie. */
+      tether_x2go_set_malformed (error, what, 2, "%" G_GSIZE_FORMAT " characters, not a cookie "
+                                 "(32 hex digits)", strlen (lines[1]));
+      goto out;
+    }
   info->cookie = g_strdup (lines[1]);
   if (!tether_x2go_parse_uint (lines[2], 1, TETHER_X2GO_MAX_PID, &v))
     BAD_LINE (2, "a process ID");
@@ -206,7 +235,7 @@ tether_x2go_parse_start_agent (const char          *out,
 
 out:
   for (guint i = 0; i < n; i++)
-    g_free (lines[i]);
+    tether_x2go_free_wiped (lines[i]);
   if (!ok)
     tether_x2go_agent_info_clear (info);
   return ok;

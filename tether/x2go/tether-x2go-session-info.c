@@ -185,11 +185,12 @@ parse_optional_port (const char *text, guint16 *out)
 static void
 session_info_free (TetherX2goSessionInfo *info)
 {
-  g_free (info->line);
+  /* The cookie authenticates to the session's display: wipe it. */
+  tether_x2go_free_wiped (info->line);
+  tether_x2go_free_wiped (info->cookie);
   g_free (info->name);
   g_free (info->hostname);
   g_free (info->creation_time);
-  g_free (info->cookie);
   g_free (info->client_address);
   g_free (info->last_change_time);
   g_free (info->username);
@@ -205,7 +206,7 @@ tether_x2go_session_info_parse_line (const char  *line,
                                      GError     **error)
 {
   TetherX2goSessionInfo *info;
-  g_auto(GStrv) f = NULL;
+  char **f = NULL;
   guint n = 1;
   gboolean count_ok = FALSE;
   guint64 v;
@@ -293,7 +294,10 @@ tether_x2go_session_info_parse_line (const char  *line,
     {
       if (!tether_x2go_is_cookie (f[F_COOKIE]))
         {
-          field_error (error, what, line_no, F_COOKIE, f[F_COOKIE], "32 hex digits");
+          /* Not quoted: it may be most of a real cookie. */
+          tether_x2go_set_malformed (error, what, line_no,
+                                     "field %u (%s): %" G_GSIZE_FORMAT " characters, not 32 hex digits",
+                                     F_COOKIE + 1, field_names[F_COOKIE], strlen (f[F_COOKIE]));
           goto fail;
         }
       info->cookie = g_strdup (f[F_COOKIE]);
@@ -372,9 +376,11 @@ tether_x2go_session_info_parse_line (const char  *line,
     }
 
   info->name_ok = tether_x2go_session_name_parse (info->name, &info->parsed_name);
+  tether_x2go_strv_free_wiped (f);
   return info;
 
 fail:
+  tether_x2go_strv_free_wiped (f);
   session_info_free (info);
   return NULL;
 }
@@ -420,12 +426,15 @@ tether_x2go_parse_session_list (const char         *data,
                                 TETHER_X2GO_MAX_LIST_LINES);
   while ((res = tether_x2go_line_reader_next (&lr, &line, error)) == TETHER_X2GO_LINE_OK)
     {
-      g_autofree char *owned = line;
       TetherX2goSessionInfo *info;
 
-      if (tether_x2go_line_is_blank (owned))
-        continue;
-      info = tether_x2go_session_info_parse_line (owned, fields, what, lr.line_no, error);
+      if (tether_x2go_line_is_blank (line))
+        {
+          g_free (line);
+          continue;
+        }
+      info = tether_x2go_session_info_parse_line (line, fields, what, lr.line_no, error);
+      tether_x2go_free_wiped (line);  /* it holds the cookie */
       if (info == NULL)
         return NULL;
       g_ptr_array_add (list, info);
@@ -456,8 +465,9 @@ TetherX2goSessionInfo *
 tether_x2go_session_info_new_from_line (const char *line, GError **error)
 {
   static const guint fields[] = { TETHER_X2GO_LIST_FIELDS, TETHER_X2GO_LIST_SHADOW_FIELDS, 0 };
+  TetherX2goSessionInfo *info;
   gsize len;
-  g_autofree char *copy = NULL;
+  char *copy;
 
   g_return_val_if_fail (line != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -470,9 +480,12 @@ tether_x2go_session_info_new_from_line (const char *line, GError **error)
     {
       tether_x2go_set_malformed (error, "x2golistsessions", 1,
                                  "line break inside a session line");
-      return NULL;
+      info = NULL;
     }
-  return tether_x2go_session_info_parse_line (copy, fields, "x2golistsessions", 1, error);
+  else
+    info = tether_x2go_session_info_parse_line (copy, fields, "x2golistsessions", 1, error);
+  tether_x2go_free_wiped (g_steal_pointer (&copy));
+  return info;
 }
 
 /**

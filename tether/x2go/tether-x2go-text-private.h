@@ -59,6 +59,10 @@ gboolean tether_x2go_set_malformed (GError    **error,
 /* A short, printable, escaped copy of untrusted text for an error message. */
 char *tether_x2go_quote_for_message (const char *text);
 
+/* Frees text that may hold a session cookie after overwriting it. */
+void  tether_x2go_free_wiped        (char *text);
+void  tether_x2go_strv_free_wiped   (char **strv);
+
 /* ---- allow-list validators (TRUE when the whole text is valid) ---------- */
 
 /* Decimal digits only (no sign, no blanks), value in [min, max]. */

@@ -125,6 +125,25 @@ tether_x2go_quote_for_message (const char *text)
   return g_strdup_printf ("'%s'%s", esc, len > MESSAGE_QUOTE_MAX ? "..." : "");
 }
 
+void
+tether_x2go_free_wiped (char *text)
+{
+  if (text == NULL)
+    return;
+  explicit_bzero (text, strlen (text));
+  g_free (text);
+}
+
+void
+tether_x2go_strv_free_wiped (char **strv)
+{
+  if (strv == NULL)
+    return;
+  for (gsize i = 0; strv[i] != NULL; i++)
+    tether_x2go_free_wiped (strv[i]);
+  g_free (strv);
+}
+
 /* ---- validators --------------------------------------------------------- */
 
 static gboolean

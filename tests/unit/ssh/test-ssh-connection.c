@@ -46,7 +46,6 @@ test_settings_refused (void)
       G_IO_ERROR_INVALID_ARGUMENT },
     { "empty config", "ssh-config-file", "", FALSE, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT },
     { "empty agent", "agent-socket", "", FALSE, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT },
-    { "proxy", "proxy-host", "jump.example", FALSE, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED },
     { "agent forwarding", "forward-agent", NULL, TRUE, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED },
   };
 
@@ -67,6 +66,29 @@ test_settings_refused (void)
       tether_ssh_connection_disconnect (conn);
       tether_test_assert_no_fd_leak (fds);
     }
+}
+
+static void
+test_settings_proxy (void)
+{
+  g_autoptr(TetherSshConnection) conn = new_conn ("127.0.0.1", 22);
+  g_autoptr(TetherSshConnection) proxy = new_conn ("127.0.0.1", 22);
+  g_autoptr(TetherSshConnection) got = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The jump host's connection must be up. */
+  g_object_set (conn, "proxy", proxy, NULL);
+  g_object_get (conn, "proxy", &got, NULL);
+  g_assert_true (got == proxy);
+  g_assert_false (connect_sync (conn, NULL, &error));
+  g_assert_error (error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_PROXY);
+  g_clear_error (&error);
+
+  /* Not itself. */
+  g_object_set (proxy, "proxy", proxy, NULL);
+  g_assert_false (connect_sync (proxy, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_object_set (proxy, "proxy", NULL, NULL);
 }
 
 static void
@@ -453,6 +475,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/ssh/connection/settings-refused", test_settings_refused);
   g_test_add_func ("/ssh/connection/settings-key-files", test_settings_key_files);
+  g_test_add_func ("/ssh/connection/settings-proxy", test_settings_proxy);
   g_test_add_func ("/ssh/connection/properties", test_properties);
   g_test_add_func ("/ssh/connection/not-connected", test_not_connected);
   g_test_add_func ("/ssh/connection/refused", test_refused);

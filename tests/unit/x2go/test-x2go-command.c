@@ -230,7 +230,8 @@ test_rejected_values (void)
   };
   static const char *const bad_shadow[] = {
     "xterm", "2XSHADaliceXSHAD:50", "1XSHADal iceXSHAD:50", "1XSHADaliceXSHAD50", "1XSHADaliceXSHAD:5x",
-    "1XSHADaliceXSHAD:50XSHADx", "1XSHAD-aliceXSHAD:50",
+    "1XSHADaliceXSHAD:50XSHADx", "1XSHAD-aliceXSHAD:50", "1XSHADaliceXSHAD:", "1XSHADaliceXSHAD:.",
+    "1XSHADaliceXSHAD:50.",
   };
   TetherX2goSessionParams p;
 
@@ -698,6 +699,55 @@ test_shell_feature_list (void)
   stubs_clear (&s);
 }
 
+/* If x2goserver is installed on this machine, the built commands run the
+ * real programs and their output goes through the parsers. */
+static void
+test_real_server_programs (void)
+{
+  g_autofree char *featurelist = g_find_program_in_path ("x2gofeaturelist");
+  g_autofree char *version = g_find_program_in_path ("x2goversion");
+  g_autofree char *cmd = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) features = NULL;
+  g_autoptr(GHashTable) versions = NULL;
+  gboolean available = TRUE;
+  const char *argv[] = { "/bin/sh", "-c", NULL, NULL };
+  int status = 0;
+
+  if (featurelist == NULL || version == NULL)
+    {
+      g_test_skip ("x2goserver is not installed here");
+      return;
+    }
+
+  argv[2] = cmd = tether_x2go_command_feature_list ();
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL,
+                               &status, &error));
+  features = tether_x2go_parse_feature_list (out, strlen (out), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_hash_table_contains (features, "X2GO_LIST_SHADOWSESSIONS"));
+  g_clear_pointer (&cmd, g_free);
+  g_clear_pointer (&out, g_free);
+
+  argv[2] = cmd = tether_x2go_command_version ();
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL,
+                               &status, &error));
+  versions = tether_x2go_parse_version (out, strlen (out), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (g_hash_table_lookup (versions, "x2goserver"));
+  g_clear_pointer (&cmd, g_free);
+  g_clear_pointer (&out, g_free);
+
+  argv[2] = cmd = tether_x2go_command_feature ("X2GO_NO_SUCH_FEATURE", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL,
+                               &status, &error));
+  g_assert_true (tether_x2go_parse_feature (out, strlen (out), &available, &error));
+  g_assert_no_error (error);
+  g_assert_false (available);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -711,6 +761,7 @@ main (int argc, char **argv)
   g_test_add_func ("/x2go/command/shell/run-command", test_shell_run_command);
   g_test_add_func ("/x2go/command/shell/start-and-resume", test_shell_start_and_resume);
   g_test_add_func ("/x2go/command/shell/feature-list", test_shell_feature_list);
+  g_test_add_func ("/x2go/command/real-server-programs", test_real_server_programs);
 
   return g_test_run ();
 }

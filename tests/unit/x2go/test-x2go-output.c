@@ -17,6 +17,25 @@ assert_error_mentions (GError *error, gint code, const char *needle)
     g_error ("error message '%s' does not mention '%s'", error->message, needle);
 }
 
+/* ---- x2golistsessions stderr ---------------------------------------------- */
+
+static void
+test_list_stderr (void)
+{
+  g_autoptr(GError) e1 = NULL, e2 = NULL;
+
+  g_assert_true (tether_x2go_check_list_sessions_stderr (NULL, 0, NULL));
+  g_assert_true (tether_x2go_check_list_sessions_stderr (S ("Use of uninitialized value in perl\n"), NULL));
+  /* x2golistsessions itself (x2go-protocol.md §4.1) */
+  g_assert_false (tether_x2go_check_list_sessions_stderr (
+    S ("Hostname of X2Go Server is not set-up correctly, check /etc/hostname. Exiting... at "
+       "/usr/bin/x2golistsessions line 45.\n"), &e1));
+  assert_error_mentions (e1, TETHER_X2GO_ERROR_COMMAND_FAILED, "host name");
+  g_assert_false (tether_x2go_check_list_sessions_stderr (
+    S ("sh: 1: x2golistsessions: not found\n"), &e2));
+  assert_error_mentions (e2, TETHER_X2GO_ERROR_NO_SERVER, "not installed");
+}
+
 /* ---- x2gostartagent ------------------------------------------------------- */
 
 /* docs/x2go-protocol.md §4.6 */
@@ -90,7 +109,7 @@ test_start_agent_failures (void)
     { "50\n5f0c2e8d1b9a4e3f8c7d6b5a49382716\n24568\njdoe-50-1700580000_stRTERMINAL_dp24\n30007\n30008\n"
       "30009\n30010\n30011\n30012\n", "", TETHER_X2GO_ERROR_MALFORMED_OUTPUT, "line 10: more than 9 lines" },
     { "50\nnot-a-cookie\n24568\njdoe-50-1700580000_stRTERMINAL_dp24\n30007\n30008\n30009\n", "",
-      TETHER_X2GO_ERROR_MALFORMED_OUTPUT, "line 2: 'not-a-cookie' is not a cookie" },
+      TETHER_X2GO_ERROR_MALFORMED_OUTPUT, "line 2: 12 characters, not a cookie" },
     { "50\n5f0c2e8d1b9a4e3f8c7d6b5a49382716\n24568\n../../etc/passwd\n30007\n30008\n30009\n", "",
       TETHER_X2GO_ERROR_MALFORMED_OUTPUT, "line 4:" },
     { "50\n5f0c2e8d1b9a4e3f8c7d6b5a49382716\n24568\njdoe-50-1700580000_stRTERMINAL_dp24\n70000\n30008\n"
@@ -116,6 +135,20 @@ test_start_agent_failures (void)
       g_assert_null (info.cookie);
       g_assert_null (info.session_name);
     }
+}
+
+/* A malformed cookie may be most of a real one: it is not quoted. */
+static void
+test_start_agent_cookie_not_echoed (void)
+{
+  static const char out[] =
+    "50\n5f0c2e8d1b9a4e3f8c7d6b5a4938271\n24568\njdoe-50-1700580000_stRTERMINAL_dp24\n30007\n30008\n30009\n";
+  TetherX2goAgentInfo info;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (tether_x2go_parse_start_agent (S (out), NULL, 0, &info, &error));
+  assert_error_mentions (error, TETHER_X2GO_ERROR_MALFORMED_OUTPUT, "line 2: 31 characters");
+  g_assert_null (strstr (error->message, "5f0c2e8d"));
 }
 
 static void
@@ -581,8 +614,10 @@ main (int argc, char **argv)
 {
   tether_test_init (&argc, &argv);
 
+  g_test_add_func ("/x2go/output/list-sessions/stderr", test_list_stderr);
   g_test_add_func ("/x2go/output/start-agent/ok", test_start_agent_ok);
   g_test_add_func ("/x2go/output/start-agent/failures", test_start_agent_failures);
+  g_test_add_func ("/x2go/output/start-agent/cookie-not-echoed", test_start_agent_cookie_not_echoed);
   g_test_add_func ("/x2go/output/start-agent/every-prefix", test_start_agent_every_prefix);
   g_test_add_func ("/x2go/output/resume-session/ok", test_resume_ok);
   g_test_add_func ("/x2go/output/resume-session/failures", test_resume_failures);
