@@ -460,7 +460,8 @@ check_status (const char *what, CommandOutput *o, GError **error)
 static GPtrArray *
 parse_listing (CommandOutput *o, GError **error)
 {
-  if (!check_status ("x2golistsessions", o, error))
+  if (!check_status ("x2golistsessions", o, error) ||
+      !tether_x2go_check_list_sessions_stderr (o->err, o->err_len, error))
     return NULL;
   return tether_x2go_parse_session_list (o->out, o->out_len, TETHER_X2GO_LIST_SESSIONS, error);
 }
