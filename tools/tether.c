@@ -9,6 +9,7 @@
 #include <tether/tether.h>
 
 #include "tether-tool.h"
+#include "tether-x2go-cli.h"
 
 static int cmd_help (int argc, char **argv);
 static int cmd_version (int argc, char **argv);
@@ -25,7 +26,7 @@ cmd_not_built (const char *name)
 static int
 cmd_x2go (int argc, char **argv)
 {
-  return cmd_not_built ("x2go");
+  return tether_x2go_main (argc, argv);
 }
 
 static int
