@@ -266,7 +266,7 @@ connect_all (Cli *cli)
 }
 
 static void
-list_all (Cli *cli)
+list_all (Cli *cli, TetherX2goListFlags flags)
 {
   for (guint i = 0; i < cli->servers->len; i++)
     {
@@ -276,8 +276,7 @@ list_all (Cli *cli)
         continue;
       s->busy = TRUE;
       cli->pending++;
-      tether_x2go_client_list_sessions_async (cli->client, s->uuid, TETHER_X2GO_LIST_NO_CACHE,
-                                              NULL, on_listed, s);
+      tether_x2go_client_list_sessions_async (cli->client, s->uuid, flags, NULL, on_listed, s);
     }
   wait_pending (cli);
 }
@@ -465,7 +464,7 @@ stop_sessions (Cli *cli, const char *target, gboolean terminate)
   gboolean all = g_ascii_strcasecmp (target, "ALL") == 0;
   guint found = 0;
 
-  list_all (cli);
+  list_all (cli, TETHER_X2GO_LIST_NO_CACHE);
   for (guint i = 0; i < cli->servers->len; i++)
     {
       Server *s = g_ptr_array_index (cli->servers, i);
@@ -773,7 +772,7 @@ show_sessions (Cli *cli, const char *resume_name)
       g_ptr_array_set_size (ops, 0);
     }
   if (cli->try_resume && resume_name == NULL)
-    list_all (cli);
+    list_all (cli, TETHER_X2GO_LIST_NO_CACHE);
 
   for (guint i = 0; i < cli->servers->len; i++)
     {
@@ -1228,7 +1227,9 @@ tether_x2go_main (int argc, char **argv)
 
   if (cli->list)
     {
-      list_all (cli);
+      /* The connect has just listed the sessions: that answer is fresh. */
+      tether_x2go_client_set_use_listsessions_cache (cli->client, TRUE);
+      list_all (cli, TETHER_X2GO_LIST_NONE);
       if (cli->json)
         print_listings_json (cli);
       else
