@@ -170,7 +170,10 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!tether_x2go_client_connect_session_finish (TETHER_X2GO_CLIENT (source), result, &error))
     {
-      g_prefix_error (&error, "cannot connect: ");
+      /* SSH and transport failures happen while connecting; X2Go ones are
+       * about the server's software and say so themselves. */
+      if (error->domain != TETHER_X2GO_ERROR)
+        g_prefix_error (&error, "cannot connect: ");
       server_fail (s, error);
     }
   op_done (s);
