@@ -98,7 +98,7 @@ pass "-L and -L --json agree with x2golistsessions"
 
 # ---- -N in the foreground, terminated elsewhere
 start_fg "$tmp/n1.log" -N -c xterm
-wait_for 60 grep -q "started on" "$tmp/n1.log" || fail "-N did not start: $(cat "$tmp/n1.log")"
+wait_for 60 grep -qs "started on" "$tmp/n1.log" || fail "-N did not start: $(cat "$tmp/n1.log")"
 name=$(session_in_log "$tmp/n1.log")
 started+=("$name")
 [[ $(status_of "$name") == R ]] || fail "$name is not R after -N"
@@ -118,7 +118,7 @@ pass "-N exits by itself (status 0) when the session is terminated elsewhere"
 
 # ---- -N, suspended by another tether process, then -R, Ctrl-C, -T
 start_fg "$tmp/n2.log" -N -c xterm
-wait_for 60 grep -q "started on" "$tmp/n2.log" || fail "-N did not start: $(cat "$tmp/n2.log")"
+wait_for 60 grep -qs "started on" "$tmp/n2.log" || fail "-N did not start: $(cat "$tmp/n2.log")"
 name=$(session_in_log "$tmp/n2.log")
 started+=("$name")
 "${x2go[@]}" -S "$name" >"$tmp/s.log" 2>&1 || fail "-S $name failed: $(cat "$tmp/s.log")"
@@ -129,7 +129,17 @@ wait "$fg_pid"; rc=$?
 pass "-S NAME suspends; the foreground -N exits by itself"
 
 start_fg "$tmp/r.log" -R "$name"
-wait_for 60 grep -q "resumed on" "$tmp/r.log" || fail "-R did not resume: $(cat "$tmp/r.log")"
+wait_for 60 grep -qs "resumed on" "$tmp/r.log" || fail "-R did not resume: $(cat "$tmp/r.log")"
+r_pid=$fg_pid
+
+# A second client takes the session over: the first notices and exits.
+start_fg "$tmp/r2.log" -R "$name"
+wait_for 60 grep -qs "resumed on" "$tmp/r2.log" || fail "the second -R did not resume: $(cat "$tmp/r2.log")"
+wait_for 30 exited "$r_pid" || fail "the first -R did not exit after the take-over"
+wait "$r_pid"; rc=$?
+[[ $rc == 0 ]] && grep -qE "different screen|suspended elsewhere" "$tmp/r.log" ||
+    fail "the first -R after the take-over: rc $rc: $(cat "$tmp/r.log")"
+pass "take-over: a second -R resumes $name, the first exits by itself ($(tail -1 "$tmp/r.log"))"
 [[ $(status_of "$name") == R ]] || fail "$name is not R after -R"
 wait_for 30 bash -c "xwininfo -root -tree -display '$X2GO_CLIENT_DISPLAY' | grep -qF '\"X2GO-$name\"'" ||
     fail "no window of $name after -R"
@@ -150,7 +160,7 @@ pass "-T NAME terminates; a gone name fails with status 1 and says so"
 
 # ---- -S ALL / -T ALL over two servers at once (both sshds of the peer)
 start_fg "$tmp/n3.log" -N -c xterm
-wait_for 60 grep -q "started on" "$tmp/n3.log" || fail "-N did not start: $(cat "$tmp/n3.log")"
+wait_for 60 grep -qs "started on" "$tmp/n3.log" || fail "-N did not start: $(cat "$tmp/n3.log")"
 name=$(session_in_log "$tmp/n3.log")
 started+=("$name")
 two=("$tool" x2go --server "$X2GO_HOST:$X2GO_PORT" --server "$X2GO_HOST:$X2GO_KBDINT_PORT" -u "$X2GO_USER"

@@ -99,7 +99,7 @@ pass "tether terminates pyhoca-cli's session"
 "${x2go[@]}" -N -c xterm >"$tmp/n.log" 2>&1 &
 fg_pid=$!
 bg_pids+=("$fg_pid")
-wait_for 60 grep -q "started on" "$tmp/n.log" || fail "tether -N did not start: $(cat "$tmp/n.log")"
+wait_for 60 grep -qs "started on" "$tmp/n.log" || fail "tether -N did not start: $(cat "$tmp/n.log")"
 name=$(grep -o "X2Go session [^ ]* started" "$tmp/n.log" | cut -d' ' -f3)
 started+=("$name")
 "${pyhoca[@]}" -L >"$tmp/pl.log" 2>&1 || fail "pyhoca-cli -L failed: $(tail -5 "$tmp/pl.log")"
