@@ -17,3 +17,6 @@ typedef struct {
   const char *args;
   const char *summary;
 } TetherToolCommand;
+
+/* Subcommand entry points; argv[0] is the subcommand's own name. */
+int tether_tool_x2go_profile (int argc, char **argv);

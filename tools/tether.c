@@ -26,6 +26,8 @@ cmd_not_built (const char *name)
 static int
 cmd_x2go (int argc, char **argv)
 {
+  if (argc >= 2 && g_str_equal (argv[1], "profile"))
+    return tether_tool_x2go_profile (argc - 1, argv + 1);
   return tether_x2go_main (argc, argv);
 }
 

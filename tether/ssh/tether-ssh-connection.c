@@ -165,7 +165,8 @@ tether_ssh_exec_result_free (TetherSshExecResult *result)
 /* ---- shared state (any thread) ------------------------------------------ */
 
 TetherSshShared *
-tether_ssh_shared_new (GObject *owner, TetherSshParams *params, GError **error)
+tether_ssh_shared_new (GObject *owner, GMainContext *owner_ctx, TetherSshParams *params,
+                       GError **error)
 {
   TetherSshShared *shared;
   int fds[2];
@@ -180,7 +181,7 @@ tether_ssh_shared_new (GObject *owner, TetherSshParams *params, GError **error)
     }
   shared = g_atomic_rc_box_new0 (TetherSshShared);
   shared->params = params;
-  shared->owner_ctx = g_main_context_ref_thread_default ();
+  shared->owner_ctx = g_main_context_ref (owner_ctx);
   g_weak_ref_init (&shared->owner, owner);
   shared->connect_cancellable = g_cancellable_new ();
   g_mutex_init (&shared->lock);
@@ -960,6 +961,7 @@ tether_ssh_connection_connect_async (TetherSshConnection *self,
   g_autoptr(GError) error = NULL;
   TetherSshParams *params;
   TetherSshShared *shared;
+  gpointer worker;
 
   g_return_if_fail (TETHER_IS_SSH_CONNECTION (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -997,7 +999,7 @@ tether_ssh_connection_connect_async (TetherSshConnection *self,
     return;
 
   params = snapshot_params (self);
-  shared = tether_ssh_shared_new (G_OBJECT (self), params, &error);
+  shared = tether_ssh_shared_new (G_OBJECT (self), self->owner_ctx, params, &error);
   if (shared == NULL)
     {
       tether_ssh_params_free (params);
@@ -1011,13 +1013,11 @@ tether_ssh_connection_connect_async (TetherSshConnection *self,
   self->state = STATE_CONNECTING;
 
   task_hook_cancellable (task, shared, G_CALLBACK (abort_on_cancel));
-  self->thread = g_thread_try_new ("tether-ssh",
-                                   tether_ssh_worker_run,
-                                   tether_ssh_worker_new (shared, g_object_ref (task)),
-                                   &error);
+  worker = tether_ssh_worker_new (shared, g_object_ref (task));
+  self->thread = g_thread_try_new ("tether-ssh", tether_ssh_worker_run, worker, &error);
   if (self->thread == NULL)
     {
-      /* The worker data is leaked only in this out-of-threads case. */
+      g_object_unref (tether_ssh_worker_free_unstarted (worker));
       self->state = STATE_CLOSED;
       g_task_set_task_data (task, NULL, NULL);
       g_task_return_error (task, g_steal_pointer (&error));

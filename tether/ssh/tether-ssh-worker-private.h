@@ -105,6 +105,7 @@ struct _TetherSshShared {
 };
 
 TetherSshShared *tether_ssh_shared_new   (GObject          *owner,
+                                          GMainContext     *owner_ctx,
                                           TetherSshParams  *params,
                                           GError          **error);
 TetherSshShared *tether_ssh_shared_ref   (TetherSshShared  *shared);
@@ -125,6 +126,8 @@ void             tether_ssh_shared_abort_connect (TetherSshShared *shared);
 gpointer         tether_ssh_worker_run   (gpointer          data);
 gpointer         tether_ssh_worker_new   (TetherSshShared  *shared,
                                           GTask            *connect_task);
+/* Frees a worker that never ran; returns its connect task (transfer full). */
+GTask           *tether_ssh_worker_free_unstarted (gpointer data);
 
 /* ---- Implemented by the owner side, called by the worker ---------------- */
 

@@ -7,6 +7,7 @@
 
 /* The public headers of the X2Go client, included by tether.h. */
 
+#include "tether-x2go-profiles.h"
 #include "tether-x2go-session-info.h"
 #include "tether-x2go-session.h"
 #include "tether-x2go-client.h"

@@ -466,27 +466,61 @@ test_config_host_name (void)
   g_unlink (bad_path);
 }
 
+/* Every test: no fd left open at its end (after the worker's hops ran). */
+typedef struct {
+  guint fds;
+} Fixture;
+
+typedef struct {
+  const char *path;
+  void      (*func) (void);
+} TestCase;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->fds = tether_test_count_fds ();
+}
+
+static void
+fixture_run (Fixture *f, gconstpointer data)
+{
+  ((const TestCase *) data)->func ();
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  spin_idle ();
+  tether_test_assert_no_fd_leak (f->fds);
+}
+
 int
 main (int argc, char **argv)
 {
+  static const TestCase tests[] = {
+    { "/ssh/connection/settings-refused", test_settings_refused },
+    { "/ssh/connection/settings-key-files", test_settings_key_files },
+    { "/ssh/connection/settings-proxy", test_settings_proxy },
+    { "/ssh/connection/properties", test_properties },
+    { "/ssh/connection/not-connected", test_not_connected },
+    { "/ssh/connection/refused", test_refused },
+    { "/ssh/connection/cancel-during-handshake", test_cancel_during_handshake },
+    { "/ssh/connection/cancel-before", test_cancel_before },
+    { "/ssh/connection/disconnect-during-connect", test_disconnect_during_connect },
+    { "/ssh/connection/connect-twice", test_connect_twice },
+    { "/ssh/connection/handshake-timeout", test_handshake_timeout },
+    { "/ssh/connection/not-ssh", test_not_ssh },
+    { "/ssh/connection/config-proxy-command", test_config_proxy_command },
+    { "/ssh/connection/config-host-name", test_config_host_name },
+  };
+
   ssh_test_environment ();
   tether_test_init (&argc, &argv);
   ssh_test_warm_up ();
 
-  g_test_add_func ("/ssh/connection/settings-refused", test_settings_refused);
-  g_test_add_func ("/ssh/connection/settings-key-files", test_settings_key_files);
-  g_test_add_func ("/ssh/connection/settings-proxy", test_settings_proxy);
-  g_test_add_func ("/ssh/connection/properties", test_properties);
-  g_test_add_func ("/ssh/connection/not-connected", test_not_connected);
-  g_test_add_func ("/ssh/connection/refused", test_refused);
-  g_test_add_func ("/ssh/connection/cancel-during-handshake", test_cancel_during_handshake);
-  g_test_add_func ("/ssh/connection/cancel-before", test_cancel_before);
-  g_test_add_func ("/ssh/connection/disconnect-during-connect", test_disconnect_during_connect);
-  g_test_add_func ("/ssh/connection/connect-twice", test_connect_twice);
-  g_test_add_func ("/ssh/connection/handshake-timeout", test_handshake_timeout);
-  g_test_add_func ("/ssh/connection/not-ssh", test_not_ssh);
-  g_test_add_func ("/ssh/connection/config-proxy-command", test_config_proxy_command);
-  g_test_add_func ("/ssh/connection/config-host-name", test_config_host_name);
+  for (gsize i = 0; i < G_N_ELEMENTS (tests); i++)
+    g_test_add (tests[i].path, Fixture, &tests[i], fixture_setup, fixture_run, fixture_teardown);
 
   return g_test_run ();
 }

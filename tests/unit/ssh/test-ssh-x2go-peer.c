@@ -896,7 +896,7 @@ test_exec_concurrent (void)
   g_assert_true (done);
   g_test_message ("5 x 'sleep 1' took %" G_GINT64_FORMAT " ms", took / 1000);
   /* Serialized they would take at least 5 s. */
-  g_assert_cmpint (took, <, 3 * G_USEC_PER_SEC);
+  g_assert_cmpint (took, <, 4 * G_USEC_PER_SEC);
   for (guint i = 0; i < m.results->len; i++)
     {
       TetherSshExecResult *r = m.results->pdata[i];
@@ -1501,8 +1501,9 @@ test_keepalive_silent_peer (void)
   g_assert_error (d.error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_DISCONNECTED);
   g_test_message ("%s (after %" G_GINT64_FORMAT " ms)", d.error->message, (d.when - start) / 1000);
   g_assert_nonnull (strstr (d.error->message, "did not answer"));
-  /* Noticed within one interval of the last sign of life (plus scheduling slack). */
-  g_assert_cmpint (d.when - start, <=, (gint64) (interval * G_USEC_PER_SEC + G_USEC_PER_SEC / 2));
+  /* Noticed within one interval of the last sign of life (plus scheduling
+   * slack on a busy machine), not after the many minutes TCP would take. */
+  g_assert_cmpint (d.when - start, <=, (gint64) (interval + 1) * G_USEC_PER_SEC);
   g_clear_error (&d.error);
 }
 
@@ -1611,39 +1612,73 @@ test_ssh_config (void)
   remove_temp (dir, files);
 }
 
+/* Every test: no fd left open at its end (after the worker's hops ran). */
+typedef struct {
+  guint fds;
+} Fixture;
+
+typedef struct {
+  const char *path;
+  void      (*func) (void);
+} TestCase;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->fds = tether_test_count_fds ();
+}
+
+static void
+fixture_run (Fixture *f, gconstpointer data)
+{
+  ((const TestCase *) data)->func ();
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  spin_idle ();
+  tether_test_assert_no_fd_leak (f->fds);
+}
+
 int
 main (int argc, char **argv)
 {
+  static const TestCase tests[] = {
+    { "/ssh/x2go/auth/key", test_auth_key },
+    { "/ssh/x2go/auth/passphrase", test_auth_passphrase },
+    { "/ssh/x2go/auth/password", test_auth_password },
+    { "/ssh/x2go/auth/force-password", test_auth_force_password },
+    { "/ssh/x2go/auth/keyboard-interactive", test_auth_keyboard_interactive },
+    { "/ssh/x2go/auth/agent", test_auth_agent },
+    { "/ssh/x2go/host-key/unknown", test_host_key_unknown },
+    { "/ssh/x2go/host-key/added", test_host_key_added },
+    { "/ssh/x2go/host-key/changed", test_host_key_changed },
+    { "/ssh/x2go/connect/unreachable", test_unreachable },
+    { "/ssh/x2go/connect/cancel", test_cancel_connect },
+    { "/ssh/x2go/exec/basic", test_exec },
+    { "/ssh/x2go/exec/concurrent", test_exec_concurrent },
+    { "/ssh/x2go/exec/output-cap", test_exec_output_cap },
+    { "/ssh/x2go/exec/cancel", test_exec_cancel },
+    { "/ssh/x2go/exec/disconnect", test_exec_disconnect },
+    { "/ssh/x2go/forward/banner", test_forward_banner },
+    { "/ssh/x2go/forward/echo", test_forward_echo },
+    { "/ssh/x2go/forward/refused", test_forward_refused },
+    { "/ssh/x2go/forward/finalize", test_forward_finalize },
+    { "/ssh/x2go/keepalive/healthy", test_keepalive_healthy },
+    { "/ssh/x2go/keepalive/transport-killed", test_keepalive_transport_killed },
+    { "/ssh/x2go/keepalive/silent-peer", test_keepalive_silent_peer },
+    { "/ssh/x2go/ssh-config", test_ssh_config },
+    { "/ssh/x2go/proxy", test_proxy },
+  };
+
   ssh_test_environment ();
   tether_test_init (&argc, &argv);
   start_peer ();
   ssh_test_warm_up ();
 
-  g_test_add_func ("/ssh/x2go/auth/key", test_auth_key);
-  g_test_add_func ("/ssh/x2go/auth/passphrase", test_auth_passphrase);
-  g_test_add_func ("/ssh/x2go/auth/password", test_auth_password);
-  g_test_add_func ("/ssh/x2go/auth/force-password", test_auth_force_password);
-  g_test_add_func ("/ssh/x2go/auth/keyboard-interactive", test_auth_keyboard_interactive);
-  g_test_add_func ("/ssh/x2go/auth/agent", test_auth_agent);
-  g_test_add_func ("/ssh/x2go/host-key/unknown", test_host_key_unknown);
-  g_test_add_func ("/ssh/x2go/host-key/added", test_host_key_added);
-  g_test_add_func ("/ssh/x2go/host-key/changed", test_host_key_changed);
-  g_test_add_func ("/ssh/x2go/connect/unreachable", test_unreachable);
-  g_test_add_func ("/ssh/x2go/connect/cancel", test_cancel_connect);
-  g_test_add_func ("/ssh/x2go/exec/basic", test_exec);
-  g_test_add_func ("/ssh/x2go/exec/concurrent", test_exec_concurrent);
-  g_test_add_func ("/ssh/x2go/exec/output-cap", test_exec_output_cap);
-  g_test_add_func ("/ssh/x2go/exec/cancel", test_exec_cancel);
-  g_test_add_func ("/ssh/x2go/exec/disconnect", test_exec_disconnect);
-  g_test_add_func ("/ssh/x2go/forward/banner", test_forward_banner);
-  g_test_add_func ("/ssh/x2go/forward/echo", test_forward_echo);
-  g_test_add_func ("/ssh/x2go/forward/refused", test_forward_refused);
-  g_test_add_func ("/ssh/x2go/forward/finalize", test_forward_finalize);
-  g_test_add_func ("/ssh/x2go/keepalive/healthy", test_keepalive_healthy);
-  g_test_add_func ("/ssh/x2go/keepalive/transport-killed", test_keepalive_transport_killed);
-  g_test_add_func ("/ssh/x2go/keepalive/silent-peer", test_keepalive_silent_peer);
-  g_test_add_func ("/ssh/x2go/ssh-config", test_ssh_config);
-  g_test_add_func ("/ssh/x2go/proxy", test_proxy);
+  for (gsize i = 0; i < G_N_ELEMENTS (tests); i++)
+    g_test_add (tests[i].path, Fixture, &tests[i], fixture_setup, fixture_run, fixture_teardown);
 
   return g_test_run ();
 }
