@@ -1463,10 +1463,12 @@ tether_x2go_client_disconnect_session (TetherX2goClient *self,
  * @profile_name: a profile name
  * @error: return location for a #GError
  *
- * Disconnects every session of a session profile. Session profiles are not
- * built yet: this fails with %G_IO_ERROR_NOT_SUPPORTED.
+ * Disconnects every registered session whose profile name (the
+ * `profile_name` option of the registration) is @profile_name, as
+ * [method@X2goClient.disconnect_session] does for one.
  *
- * Returns: %FALSE, with @error set
+ * Returns: %TRUE when at least one session had that profile name; else
+ *   %FALSE with %TETHER_X2GO_ERROR_NO_SUCH_PROFILE
  *
  * Since: 0.1
  */
@@ -1475,11 +1477,26 @@ tether_x2go_client_disconnect_profile (TetherX2goClient *self,
                                        const char       *profile_name,
                                        GError          **error)
 {
+  g_autoptr(GPtrArray) matching = g_ptr_array_new_with_free_func (g_object_unref);
+
   g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), FALSE);
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-               "session profiles are not supported by Tether yet (profile '%s'); "
-               "disconnect sessions by uuid", profile_name != NULL ? profile_name : "(null)");
-  return FALSE;
+  for (guint i = 0; profile_name != NULL && i < self->order->len; i++)
+    {
+      TetherX2goSession *s = g_ptr_array_index (self->order, i);
+
+      if (g_strcmp0 (tether_x2go_session_get_profile_name (s), profile_name) == 0)
+        g_ptr_array_add (matching, g_object_ref (s));
+    }
+  if (matching->len == 0)
+    {
+      g_set_error (error, TETHER_X2GO_ERROR, TETHER_X2GO_ERROR_NO_SUCH_PROFILE,
+                   "no registered session has the profile name '%s'",
+                   profile_name != NULL ? profile_name : "(null)");
+      return FALSE;
+    }
+  for (guint i = 0; i < matching->len; i++)
+    tether_x2go_session_disconnect (g_ptr_array_index (matching, i));
+  return TRUE;
 }
 
 #define DEFINE_BOOL_OP(op, call)                                                     \

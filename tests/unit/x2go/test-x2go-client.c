@@ -529,7 +529,7 @@ test_not_supported (Fixture *f, gconstpointer data)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
   g_clear_error (&error);
   g_assert_false (tether_x2go_client_disconnect_profile (f->client, "p", &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_error (error, TETHER_X2GO_ERROR, TETHER_X2GO_ERROR_NO_SUCH_PROFILE);
   g_clear_error (&error);
   g_assert_false (tether_x2go_client_set_session_print_action (f->client, uuid, "PDFVIEW",
                                                                &error));
@@ -1298,6 +1298,32 @@ test_unregister (Fixture *f, gconstpointer data)
 }
 
 static void
+test_disconnect_profile (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = register_default (f, g_variant_new_parsed ("{'profile_name': <'work'>}"));
+  g_autofree char *b = register_default (f, g_variant_new_parsed ("{'profile_name': <'work'>}"));
+  g_autofree char *c = register_default (f, g_variant_new_parsed ("{'profile_name': <'home'>}"));
+  g_auto(GStrv) profiles = NULL;
+
+  g_assert_true (do_connect (f, a, &error));
+  g_assert_true (do_connect (f, b, &error));
+  g_assert_true (do_connect (f, c, &error));
+  profiles = tether_x2go_client_connected_sessions (f->client,
+                                                    TETHER_X2GO_SESSION_RETURN_PROFILE_NAMES);
+  g_assert_cmpuint (g_strv_length (profiles), ==, 2);
+  g_assert_true (tether_x2go_client_disconnect_profile (f->client, "work", &error));
+  g_assert_no_error (error);
+  g_assert_false (tether_x2go_client_is_session_connected (f->client, a));
+  g_assert_false (tether_x2go_client_is_session_connected (f->client, b));
+  g_assert_true (tether_x2go_client_is_session_connected (f->client, c));
+  {
+    g_autofree char *name = tether_x2go_client_get_session_profile_name (f->client, c);
+    g_assert_cmpstr (name, ==, "home");
+  }
+}
+
+static void
 test_many_servers (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
@@ -1366,6 +1392,7 @@ main (int argc, char **argv)
   ADD ("/x2go/client/connect/malformed-listing", test_connect_malformed_listing);
   ADD ("/x2go/client/connect/check-host", test_check_host);
   ADD ("/x2go/client/connect/many-servers", test_many_servers);
+  ADD ("/x2go/client/connect/disconnect-profile", test_disconnect_profile);
   ADD ("/x2go/client/connect/control-session-death", test_control_session_death);
   ADD ("/x2go/client/session/lifecycle", test_lifecycle);
   ADD ("/x2go/client/session/start/no-such-command", test_start_no_such_command);
