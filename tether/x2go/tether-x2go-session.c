@@ -1606,7 +1606,7 @@ on_agent_started (GObject *source, GAsyncResult *result, gpointer user_data)
   set_info (self, NULL);
   self->display = sd->agent.display;
   self->agent_pid = sd->agent.agent_pid;
-  g_free (self->cookie);
+  tether_x2go_secret_free (self->cookie);
   self->cookie = g_strdup (sd->agent.cookie);
   self->graphics_port = sd->agent.graphics_port;
   self->sound_port = sd->agent.sound_port;
@@ -1822,7 +1822,7 @@ on_resume_listed (GObject *source, GAsyncResult *result, gpointer user_data)
   set_info (self, info);
   self->display = tether_x2go_session_info_get_display (info);
   self->agent_pid = tether_x2go_session_info_get_agent_pid (info);
-  g_free (self->cookie);
+  tether_x2go_secret_free (self->cookie);
   self->cookie = g_strdup (tether_x2go_session_info_get_cookie (info));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY]);
   list_result_free (r);
@@ -2672,7 +2672,7 @@ tether_x2go_session_finalize (GObject *object)
   g_free (self->profile_name);
   g_free (self->server_key);
   g_free (self->session_name);
-  g_free (self->cookie);
+  tether_x2go_secret_free (self->cookie);
   g_free (self->session_dir);
   g_free (self->listing_raw);
   g_clear_pointer (&self->info, tether_x2go_session_info_unref);
