@@ -77,4 +77,44 @@ void               tether_x2go_client_set_confirm_interval (TetherX2goClient *se
 /* Re-arms the refresh timer after a session's state changed. */
 void               tether_x2go_client_session_changed (TetherX2goClient  *self);
 
+/* The inside of TetherX2goClient, shared by tether-x2go-client.c (the
+ * object, registry and operations) and tether-x2go-client-queries.c. */
+struct _TetherX2goClient {
+  GObject                    parent_instance;
+
+  GMainContext              *context;
+  GHashTable                *sessions;      /* uuid → TetherX2goSession */
+  GPtrArray                 *order;         /* registration order */
+
+  guint                      refresh_interval;
+  gboolean                   use_listsessions_cache;
+  char                      *sessions_rootdir;
+  char                      *ssh_rootdir;
+  char                      *nxproxy_path;
+  char                      *display;
+
+  GSource                   *refresh_source;
+  guint                      refresh_source_interval;
+  guint                      confirm_interval;
+
+  TetherX2goTransportFactory factory;
+  gpointer                   factory_data;
+  GDestroyNotify             factory_destroy;
+};
+
+TetherX2goSession *tether_x2go_client_lookup          (TetherX2goClient *self,
+                                                       const char       *uuid);
+TetherX2goSession *tether_x2go_client_lookup_or_error (TetherX2goClient *self,
+                                                       const char       *uuid,
+                                                       GError          **error);
+GTask             *tether_x2go_client_task            (TetherX2goClient    *self,
+                                                       gpointer             tag,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean           tether_x2go_client_bool_finish     (TetherX2goClient *self,
+                                                       GAsyncResult     *result,
+                                                       gpointer          tag,
+                                                       GError          **error);
+
 G_END_DECLS
