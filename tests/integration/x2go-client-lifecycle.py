@@ -108,7 +108,40 @@ if os.path.exists(os.path.join(root, "S-" + name)):
     t.fail("the local session folder is still there")
 print("ok - terminate: gone from the listing, signal, window gone, folder removed")
 
+# ---- check-host through gi: the handler's answer decides
+empty = os.path.join(root, "empty_known_hosts")
+open(empty, "w").close()
+asked = []
+
+
+def check_host(c, u, profile, host, port, fingerprint, key_type):
+    asked.append((host, port, fingerprint, key_type))
+    return answer[0]
+
+
+client.connect("check-host", check_host)
+uuid2 = client.register_session(env["X2GO_HOST"], int(env["X2GO_PORT"]), env["X2GO_USER"],
+                                t.options(env, known_hosts=empty))
+answer = [False]
+try:
+    loop.call(client, "connect_session", uuid2, None, None, None)
+    t.fail("connect succeeded with the host key refused")
+except t.GLib.Error as e:
+    if "not known" not in e.message and "not accepted" not in e.message:
+        t.fail("refused host key: unexpected error %s" % e.message)
+if not asked or not asked[0][2].startswith("SHA256:") or asked[0][1] != int(env["X2GO_PORT"]):
+    t.fail("check-host arguments: %r" % asked)
+if env.get("X2GO_HOST_KEY_FP") and asked[0][2] not in (env["X2GO_HOST_KEY_FP"],
+                                                       env.get("X2GO_HOST_KEY_FP_ECDSA"),
+                                                       env.get("X2GO_HOST_KEY_FP_RSA")):
+    t.fail("check-host fingerprint %s is not the peer's" % asked[0][2])
+answer = [True]
+if not loop.call(client, "connect_session", uuid2, None, None, None):
+    t.fail("connect failed with the host key accepted")
+print("ok - check-host: refused -> connect fails; accepted -> connects (%s)" % asked[0][2])
+
 client.disconnect_session(uuid)
+client.disconnect_session(uuid2)
 del client
 shutil.rmtree(root, ignore_errors=True)
 print("PASS: x2go client lifecycle")
