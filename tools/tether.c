@@ -9,6 +9,7 @@
 #include <tether/tether.h>
 
 #include "tether-tool.h"
+#include "tether-x2go-cli.h"
 
 static int cmd_help (int argc, char **argv);
 static int cmd_version (int argc, char **argv);
@@ -27,7 +28,7 @@ cmd_x2go (int argc, char **argv)
 {
   if (argc >= 2 && g_str_equal (argv[1], "profile"))
     return tether_tool_x2go_profile (argc - 1, argv + 1);
-  return cmd_not_built ("x2go");
+  return tether_x2go_main (argc, argv);
 }
 
 static int

@@ -28,8 +28,12 @@ check "unknown command is named" grep -q "unknown command 'no-such-command'" "${
 check "unknown option exits 2" test $rc -eq 2
 "$tool" >/dev/null 2>&1; rc=$?
 check "no command exits 2" test $rc -eq 2
+# 'x2go' without a server is a usage error that says what is missing.
+"$tool" x2go >/dev/null 2>"${TMPDIR:-/tmp}/tether-cli-err.$$"; rc=$?
+check "'x2go' without a server: exit 2" test $rc -eq 2
+check "'x2go' without a server: says so" grep -q "no X2Go server given" "${TMPDIR:-/tmp}/tether-cli-err.$$"
 # Commands that later work fills in say so clearly, with their own status.
-for c in x2go spice; do
+for c in spice; do
   "$tool" $c >/dev/null 2>"${TMPDIR:-/tmp}/tether-cli-err.$$"; rc=$?
   check "'$c' not built yet: exit 3" test $rc -eq 3
   check "'$c' not built yet: says so" grep -q "not supported yet" "${TMPDIR:-/tmp}/tether-cli-err.$$"
