@@ -9,6 +9,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -448,11 +449,21 @@ run_ssh_add (const char *sock, const char *const *argv)
     }
 }
 
+/* In the agent's process: it goes when this test program goes, even when an
+ * assertion aborts it. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 /* FALSE (test skipped) when there is no ssh-agent. */
 static gboolean
 agent_start (TestAgent *a, gboolean add_key)
 {
   g_autofree char *agent_path = g_find_program_in_path ("ssh-agent");
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_autoptr(GError) error = NULL;
 
   memset (a, 0, sizeof *a);
@@ -463,8 +474,8 @@ agent_start (TestAgent *a, gboolean add_key)
     }
   a->dir = temp_dir ();
   a->sock = g_build_filename (a->dir, "agent.sock", NULL);
-  a->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                              &error, agent_path, "-D", "-a", a->sock, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  a->proc = g_subprocess_launcher_spawn (launcher, &error, agent_path, "-D", "-a", a->sock, NULL);
   g_assert_no_error (error);
   for (int i = 0; i < 250 && !g_file_test (a->sock, G_FILE_TEST_EXISTS); i++)
     spin_for (20);
