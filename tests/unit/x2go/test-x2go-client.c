@@ -690,7 +690,7 @@ test_connect_agent_options (Fixture *f, gconstpointer data)
       guint before = f->server->connects;
 
       g_assert_no_error (error);
-      uuid = register_default (f, g_steal_pointer (&options));
+      uuid = register_default (f, options);
       g_assert_true (do_connect (f, uuid, &error));
       g_assert_no_error (error);
       g_assert_cmpuint (f->server->connects, ==, before + 1);
