@@ -241,7 +241,7 @@ fail_run() { echo "  FAILED: $*" >&2; failures=$((failures + 1)); }
 
 one_run() {
     local client=$1 run=$2 tag=${1%%[+-]*}
-    local marker="tbw${run}${tag}$$" base="$tmp/$tag-$run" t0 t1 state= name i pid fg_rss rc agent
+    local marker="tbw${run}${tag}$$" base="$tmp/$tag-$run" t0 t1 state='' name i pid fg_rss rc agent
     local deadline=$((EPOCHSECONDS + WINDOW_TIMEOUT))
     echo "# run $run: $client"
 

@@ -61,8 +61,10 @@ fingerprint=$(ssh-keygen -l -E sha256 -f "$X2GO_KEY.pub" | cut -d' ' -f2)
 [[ $fingerprint == SHA256:* ]] || fail "no fingerprint for $X2GO_KEY.pub"
 
 # ---- the session command: ssh-add -l into a file
+# shellcheck disable=SC2016  # expanded by the probe on the server
 printf '#!/bin/sh\n{ echo "sock=[$SSH_AUTH_SOCK]"; ssh-add -l; echo "rc=$?"; } >"$HOME/%s.out" 2>&1\n' "$probe" |
     "${ssh_stdin[@]}" "cat >~/$probe.sh && chmod 0755 ~/$probe.sh" || fail "could not install the probe"
+# shellcheck disable=SC2016  # the server's $HOME
 home=$("${ssh_peer[@]}" 'echo $HOME')
 [[ $home == /* ]] || fail "no home on the server: $home"
 
