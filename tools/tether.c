@@ -9,6 +9,7 @@
 #include <tether/tether.h>
 
 #include "tether-tool.h"
+#include "tether-spice-cli.h"
 
 static int cmd_help (int argc, char **argv);
 static int cmd_version (int argc, char **argv);
@@ -33,7 +34,7 @@ cmd_x2go (int argc, char **argv)
 static int
 cmd_spice (int argc, char **argv)
 {
-  return cmd_not_built ("spice");
+  return tether_tool_spice (argc, argv);
 }
 
 static const TetherToolCommand commands[] = {
