@@ -84,6 +84,25 @@ nick_list (GType type)
   return g_string_free (s, FALSE);
 }
 
+/* A placeholder for a string property's value, from its name. */
+static const char *
+string_placeholder (const char *name)
+{
+  if (g_str_has_suffix (name, "-file") || g_str_has_suffix (name, "-db"))
+    return "FILE";
+  if (g_str_has_suffix (name, "-dir"))
+    return "DIR";
+  if (g_str_has_suffix (name, "-path"))
+    return "PATH";
+  if (g_str_has_suffix (name, "port"))
+    return "PORT";
+  if (strcmp (name, "host") == 0)
+    return "HOST";
+  if (strcmp (name, "uri") == 0 || strcmp (name, "proxy") == 0)
+    return "URI";
+  return "TEXT";
+}
+
 /* The argument placeholder and help line of a property's option, or FALSE
  * when its type cannot be given on a command line. */
 static gboolean
@@ -103,7 +122,7 @@ describe (GParamSpec *pspec, char **arg, char **help)
         }
       else
         {
-          *arg = g_strdup ("TEXT");
+          *arg = g_strdup (string_placeholder (name));
           *help = g_strdup_printf ("Set the session's %s%s", name, deprecated);
         }
       return TRUE;
@@ -544,7 +563,10 @@ tether_spice_tool_options_print_help (TetherSpiceToolOptions *opts, FILE *out)
                                                e->arg_description != NULL && e->arg_description[0] != '[' ? " " : "",
                                                e->arg_description != NULL ? e->arg_description : "");
 
-      fprintf (out, "  %-30s %s\n", left, e->description);
+      glong width = g_utf8_strlen (left, -1);
+
+      /* Padded by characters, not bytes ("…" is three). */
+      fprintf (out, "  %s%*s %s\n", left, width < 30 ? (int) (30 - width) : 0, "", e->description);
     }
 }
 
