@@ -365,6 +365,10 @@ def run_scenarios(workdir):
     expect_reference_failure('TLS, wrong CA',
                              spice_gtk({'props': {'uri': tls_uri, 'ca-file': tls['SPICE_WRONG_CA_FILE']}}),
                              'error-tls')
+    # No CA at all: the system's trust store, which does not know the test CA.
+    out = tether(tls_uri)
+    expect_failure('TLS, no CA (system trust store)', out, 'TLS failed', 'unknown CA')
+    expect_reference_failure('TLS, no CA', spice_gtk({'props': {'uri': tls_uri}}), 'error-tls')
     name = other_local_name()
     if name is None:
         print('# skip: no host name other than localhost resolves to 127.0.0.1 here')
