@@ -192,4 +192,7 @@ tether_spice_channel_link_start (TetherSpiceChannel *self)
   tether_spice_channel_write (self, bytes);
   tether_spice_channel_read (self, TETHER_SPICE_LINK_HEADER_SIZE, TETHER_SPICE_CHANNEL_EVENT_ERROR_LINK,
                              link_header_read);
+  /* While the server makes the key for its reply: OpenSSL's one-time set-up,
+   * off the way of the ticket. */
+  tether_spice_ticket_warm_up ();
 }
