@@ -8,9 +8,14 @@
 void
 tether_reader_init (TetherReader *r, const guint8 *data, gsize len)
 {
+  /* Stands in for a NULL buffer (an empty GBytes has one), so that no
+   * offset is ever added to a NULL pointer, and a successful borrow of 0
+   * bytes never yields NULL. */
+  static const guint8 empty[1];
+
   memset (r, 0, sizeof *r);
   /* A NULL buffer is only valid when empty. */
-  r->data = data;
+  r->data = data != NULL ? data : empty;
   r->len = data != NULL ? len : 0;
 }
 

@@ -115,8 +115,17 @@ test_reader_empty (void)
   guint8 u8;
   const guint8 *p = (const guint8 *) "x";
 
+  TetherReader child;
+
   tether_reader_init (&r, NULL, 10);   /* NULL data: treated as empty */
   g_assert_cmpuint (tether_reader_remaining (&r), ==, 0);
+  /* Zero-length reads of an empty buffer succeed without NULL pointer
+   * arithmetic (an empty GBytes has a NULL buffer). */
+  g_assert_true (tether_reader_borrow (&r, 0, &p));
+  g_assert_nonnull (p);
+  g_assert_true (tether_reader_at (&r, 0, 0, &child));
+  g_assert_true (tether_reader_sub (&r, 0, &child));
+  g_assert_cmpuint (tether_reader_remaining (&child), ==, 0);
   g_assert_true (tether_reader_skip (&r, 0));
   g_assert_true (tether_reader_finish (&r, TRUE, NULL));
   g_assert_false (tether_reader_u8 (&r, &u8));
