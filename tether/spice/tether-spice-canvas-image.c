@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <zlib.h>
+
 #include "tether-codec-private.h"
 #include "tether-glz-private.h"
 #include "tether-jpeg-private.h"
@@ -114,8 +116,16 @@ tether_spice_op_init (TetherSpiceOp *op, TetherSpiceCanvas *canvas, TetherSpiceI
 }
 
 void
-tether_spice_op_finish (TetherSpiceOp *op, gboolean success)
+tether_spice_op_finish (TetherSpiceOp *op, gboolean success, gboolean waits)
 {
+  for (guint i = 0; i < op->n_memo_keys; i++)
+    {
+      if (!waits)
+        g_hash_table_remove (op->canvas->glz_memo, op->memo_keys[i]);
+      g_free (op->memo_keys[i]);
+    }
+  op->n_memo_keys = 0;
+
   for (guint i = 0; i < op->n_pending; i++)
     {
       TetherSpicePendingPut *p = &op->pending[i];
@@ -582,6 +592,7 @@ decode_new (TetherSpiceOp *op, const TetherSpiceImage *image, gboolean as_mask, 
 {
   TetherSpiceCanvas *canvas = op->canvas;
   pixman_image_t *out = NULL;
+  g_autofree char *memo_key = NULL;
 
   if (image->width == 0 || image->height == 0)
     {
@@ -606,7 +617,10 @@ decode_new (TetherSpiceOp *op, const TetherSpiceImage *image, gboolean as_mask, 
 
   if (is_glz (image))
     {
-      out = g_hash_table_lookup (canvas->glz_memo, &image->id);
+      memo_key = g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GSIZE_FORMAT ":%08lx", image->id,
+                                  image->data_size,
+                                  crc32 (0, image->data, (uInt) MIN (image->data_size, G_MAXUINT)));
+      out = g_hash_table_lookup (canvas->glz_memo, memo_key);
       if (out != NULL)
         out = pixman_image_ref (out);
     }
@@ -620,11 +634,18 @@ decode_new (TetherSpiceOp *op, const TetherSpiceImage *image, gboolean as_mask, 
         return NULL;
       if (is_glz (image))
         {
-          guint64 *key = g_new (guint64, 1);
-
-          *key = image->id;
-          g_hash_table_replace (canvas->glz_memo, key, pixman_image_ref (out));
+          /* Stale entries (of attempts never retried) go all at once. */
+          if (g_hash_table_size (canvas->glz_memo) >= TETHER_SPICE_GLZ_MEMO_MAX)
+            g_hash_table_remove_all (canvas->glz_memo);
+          g_hash_table_replace (canvas->glz_memo, g_strdup (memo_key), pixman_image_ref (out));
         }
+    }
+  if (memo_key != NULL)
+    {
+      if (op->n_memo_keys < TETHER_SPICE_OP_MAX_IMAGES)
+        op->memo_keys[op->n_memo_keys++] = g_steal_pointer (&memo_key);
+      else
+        g_clear_pointer (&memo_key, g_free);
     }
 
   /* HIGH_BITS_SET marks an xRGB image as opaque: x8r8g8b8 already is. */

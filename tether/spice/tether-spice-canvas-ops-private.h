@@ -35,9 +35,13 @@ struct _TetherSpiceCanvas {
   gsize                    max_surface_bytes;
   gsize                    surface_bytes;
   gsize                    max_image_pixels;
-  /* GLZ images decoded by an attempt that then had to wait, by descriptor
-   * id, so that the retry does not add them to the window twice. */
-  GHashTable              *glz_memo;         /* guint64* -> pixman_image_t* */
+  /* GLZ images decoded by an attempt that then had to wait, so that the
+   * retry does not add them to the window twice. Keyed by the image's
+   * descriptor id, size and payload checksum (a GLZ payload names its
+   * window id, so equal bytes are the same window image). Entries go when
+   * an operation that used them completes; at most
+   * TETHER_SPICE_GLZ_MEMO_MAX stay. */
+  GHashTable              *glz_memo;         /* char* key -> pixman_image_t* */
 };
 
 /* Pixman format of a surface format; 0 when the canvas has none. */
@@ -48,6 +52,7 @@ TetherSpiceSurface *tether_spice_canvas_lookup_surface (TetherSpiceCanvas *canva
 /* ---- one operation ------------------------------------------------------ */
 
 #define TETHER_SPICE_OP_MAX_IMAGES 8
+#define TETHER_SPICE_GLZ_MEMO_MAX  16
 
 typedef struct {
   guint64         id;
@@ -69,12 +74,15 @@ typedef struct {
   guint                    n_pending;
   const TetherSpiceImage  *used[TETHER_SPICE_OP_MAX_IMAGES];
   guint                    n_used;
+  char                    *memo_keys[TETHER_SPICE_OP_MAX_IMAGES];   /* GLZ memo entries used */
+  guint                    n_memo_keys;
 } TetherSpiceOp;
 
 void            tether_spice_op_init   (TetherSpiceOp *op, TetherSpiceCanvas *canvas,
                                         TetherSpiceImageWait *wait);
-/* Commits the pending cache insertions (on success) or drops them. */
-void            tether_spice_op_finish (TetherSpiceOp *op, gboolean success);
+/* Commits the pending cache insertions (on success) or drops them. The
+ * GLZ memo entries the operation used are dropped unless it @waits. */
+void            tether_spice_op_finish (TetherSpiceOp *op, gboolean success, gboolean waits);
 /* The pixels of @image; a new reference or NULL with @error. */
 pixman_image_t *tether_spice_op_get_image (TetherSpiceOp *op, const TetherSpiceImage *image,
                                            gboolean as_mask, GError **error);

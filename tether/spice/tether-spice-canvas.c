@@ -91,8 +91,7 @@ tether_spice_canvas_new (TetherSpiceImageCache *images, TetherGlzWindow *glz)
   canvas->palettes = tether_spice_palette_cache_new ();
   canvas->max_surface_bytes = TETHER_SPICE_CANVAS_DEFAULT_SURFACE_BYTES;
   canvas->max_image_pixels = TETHER_SPICE_CANVAS_DEFAULT_IMAGE_PIXELS;
-  canvas->glz_memo = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                            glz_memo_value_free);
+  canvas->glz_memo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, glz_memo_value_free);
   return canvas;
 }
 
@@ -168,6 +167,7 @@ void
 tether_spice_canvas_clear (TetherSpiceCanvas *canvas)
 {
   g_hash_table_remove_all (canvas->surfaces);
+  g_hash_table_remove_all (canvas->glz_memo);
   canvas->surface_bytes = 0;
   canvas->has_primary = FALSE;
 }
@@ -1318,9 +1318,7 @@ tether_spice_canvas_draw (TetherSpiceCanvas *canvas, const TetherSpiceDrawMsg *m
     }
   inputs_clear (&in);
   pixman_region32_fini (&region);
-  tether_spice_op_finish (&op, ok);
-  if (ok || !g_error_matches (local, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    g_hash_table_remove_all (canvas->glz_memo);
+  tether_spice_op_finish (&op, ok, !ok && g_error_matches (local, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK));
   if (!ok)
     g_propagate_error (error, local);
   return ok;
@@ -1342,9 +1340,8 @@ tether_spice_canvas_decode_image (TetherSpiceCanvas *canvas, const TetherSpiceIm
       return NULL;
     }
   out = tether_spice_op_get_image (&op, image, as_mask, &local);
-  tether_spice_op_finish (&op, out != NULL);
-  if (out != NULL || !g_error_matches (local, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    g_hash_table_remove_all (canvas->glz_memo);
+  tether_spice_op_finish (&op, out != NULL,
+                          out == NULL && g_error_matches (local, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK));
   if (out == NULL)
     g_propagate_error (error, local);
   return out;
