@@ -262,8 +262,14 @@ tether_spice_keys_for_combo (const char *combo, GError **error)
 
       if (!expect_key)
         {
+          /* Only after a separator used as a key ("--x") can a key
+           * follow a key directly. */
           if (!is_separator (combo[pos]))
-            break;   /* cannot happen: a key runs up to a separator */
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "Key combination \"%s\" needs '-' or '+' between keys", combo);
+              return NULL;
+            }
           pos++;
           expect_key = TRUE;
           continue;
