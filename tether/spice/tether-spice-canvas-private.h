@@ -199,9 +199,9 @@ void     tether_spice_canvas_inval_all_palettes (TetherSpiceCanvas *canvas);
  *
  * Errors: TETHER_SPICE_ERROR_PROTOCOL (an image that does not decode or
  * whose size is not its descriptor's, a source area outside its image, a
- * mask that is not 1-bit...), _LIMIT_EXCEEDED, _UNSUPPORTED,
- * G_IO_ERROR_NOT_SUPPORTED (QUIC without a decoder),
- * G_IO_ERROR_WOULD_BLOCK (see above).
+ * mask that is not 1-bit...), _LIMIT_EXCEEDED, _UNSUPPORTED (a surface
+ * used as a mask, a convolution filter), G_IO_ERROR_WOULD_BLOCK (see
+ * above). A failed operation changes no pixel.
  */
 gboolean tether_spice_canvas_draw (TetherSpiceCanvas *canvas, const TetherSpiceDrawMsg *msg,
                                    TetherSpiceRect *damage, TetherSpiceImageWait *wait,
