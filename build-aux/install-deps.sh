@@ -12,7 +12,7 @@ build_pkgs=(
   libssh-dev libssl-dev libpixman-1-dev liblz4-dev zlib1g-dev libjpeg62-turbo-dev
   libopus-dev libpng-dev
 )
-test_pkgs=( python3 python3-gi openssh-client procps iproute2 )
+test_pkgs=( python3 python3-gi openssh-client procps iproute2 glib-networking libgnutls28-dev )
 fuzz_pkgs=( clang-14 libclang-rt-14-dev llvm-14 )
 bench_pkgs=( hyperfine time )
 

@@ -15,19 +15,30 @@
 #include "tether-quic-private.h"
 #include "fuzz-common.h"
 
-/* Far below the decoder's caps, to keep each run quick: still enough for
+/* Far below the codec caps, to keep each run quick: still enough for
  * every wait-mask step (6 × 2048 pixels) and rows wider than 2048. */
 #define FUZZ_MAX_PIXELS (1u << 16)
 
+/* The input's length picks the destination: the plain B,G,R,X buffer, or
+ * the shared codec destination as XRGB32 or X1R5G5B5. */
 static void
 decode_one (const guint8 *data, gsize len, const TetherQuicHeader *header)
 {
-  gsize stride = (gsize) header->width * 4;
+  guint sink = len % 3;
+  TetherCodecFormat format = sink == 2 ? TETHER_CODEC_FORMAT_X1R5G5B5 : TETHER_CODEC_FORMAT_XRGB32;
+  gsize stride = (gsize) header->width * tether_codec_format_bpp (format);
   guint8 *dest = g_malloc (stride * header->height);
   GError *error = NULL;
   gboolean ok;
 
-  ok = tether_quic_decode (data, len, dest, stride, header->width, header->height, &error);
+  if (sink == 0)
+    ok = tether_quic_decode (data, len, dest, stride, header->width, header->height, &error);
+  else
+    {
+      TetherCodecDest cd = { dest, stride, header->width, header->height, format };
+
+      ok = tether_quic_decode_dest (data, len, &cd, &error);
+    }
   if (ok != (error == NULL))
     __builtin_trap ();
   if (!ok)

@@ -411,7 +411,10 @@ cmd_start() {
         fi
         rm -f "$dir/qemu.pid" "$qmp"
         rc=0
-        run_closed "$QEMU" -machine accel=tcg -m 64 -nodefaults -vga qxl -display none \
+        # The test environment's GLib debug settings must not reach QEMU: with
+        # G_DEBUG=fatal-warnings it aborts on spice-server's first warning.
+        run_closed env -u G_DEBUG -u G_SLICE -u MALLOC_PERTURB_ -u G_MESSAGES_DEBUG \
+            "$QEMU" -machine accel=tcg -m 64 -nodefaults -vga qxl -display none \
             -daemonize -pidfile "$dir/qemu.pid" \
             -qmp "unix:$(qv "$qmp"),server=on,wait=off" \
             "${args[@]}" -spice "$listen$spice_tail" \

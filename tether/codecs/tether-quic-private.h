@@ -6,13 +6,19 @@
  * from a QUIC stream to 32-bit pixels. No GObject, no I/O, no global state;
  * safe to call from any thread.
  *
- * Every destination pixel is four bytes B, G, R, X in memory (pixman's
- * x8r8g8b8/a8r8g8b8 on a little-endian host, as spice-gtk's canvas uses):
+ * tether_quic_decode() writes what spice-gtk's QUIC decoder writes: four
+ * bytes B, G, R, X per pixel (pixman's x8r8g8b8/a8r8g8b8 on a little-endian
+ * host, as spice-gtk's canvas uses):
  *
  *   RGB32, RGB24  B, G, R, 0
  *   RGB16         each 5-bit value c widened to (c << 3) | (c >> 2); X = 0
  *   RGBA          B, G, R, A (A as coded; SPICE's RGBA is premultiplied)
  *   GRAY          v, v, v, 0 (spice never sends GRAY; spice-gtk rejects it)
+ *
+ * tether_quic_decode_dest() follows the shared codec contract of
+ * tether-codec-private.h instead: images without alpha are written opaque
+ * (byte 3 = 0xff), and it can also write X1R5G5B5 (exact for RGB16, the
+ * canvas's "original format" path) and A8.
  *
  * QUIC images are always top-down: row 0 of the stream is row 0 of the
  * destination. The image descriptor's HIGH_BITS_SET flag (§9.1) is the
@@ -21,17 +27,16 @@
 
 #include <glib.h>
 
+#include "tether-codec-private.h"
+
 G_BEGIN_DECLS
 
 /* The stream's magic, "QUIC" read as a little-endian u32, and the only version. */
 #define TETHER_QUIC_MAGIC       0x43495551u
 #define TETHER_QUIC_VERSION     0u
 
-/* Caps on the header's size fields. The reference accepts up to 2^29 - 1
- * pixels; a client never needs more than a large surface. */
-#define TETHER_QUIC_MAX_WIDTH   16384u
-#define TETHER_QUIC_MAX_HEIGHT  16384u
-#define TETHER_QUIC_MAX_PIXELS  (1u << 26)  /* 256 MiB of 32-bit pixels */
+/* The header's size is capped by TETHER_CODEC_MAX_SIDE and
+ * TETHER_CODEC_MAX_PIXELS (tether-codec-private.h), like every codec's. */
 
 /* The header: five 32-bit words (magic, version, type, width, height). */
 #define TETHER_QUIC_HEADER_SIZE 20u
@@ -46,8 +51,8 @@ typedef enum {
 
 typedef struct {
   TetherQuicType type;
-  guint32        width;   /* 1 .. TETHER_QUIC_MAX_WIDTH */
-  guint32        height;  /* 1 .. TETHER_QUIC_MAX_HEIGHT */
+  guint32        width;   /* 1 .. TETHER_CODEC_MAX_SIDE */
+  guint32        height;  /* 1 .. TETHER_CODEC_MAX_SIDE */
 } TetherQuicHeader;
 
 /* The name of @type ("RGB32", …), or NULL for a value that is not a type. */
@@ -79,5 +84,14 @@ gboolean tether_quic_decode (const guint8 *data,
                              guint32       dest_width,
                              guint32       dest_height,
                              GError      **error);
+
+/* The same into a destination of the shared codec contract (checked with
+ * tether_codec_dest_check(): G_IO_ERROR_INVALID_ARGUMENT if it is bad; its
+ * size must be the stream's). RGB types are written opaque; RGBA with its
+ * alpha; RGB16 into X1R5G5B5 keeps the coded 5-bit values. */
+gboolean tether_quic_decode_dest (const guint8          *data,
+                                  gsize                  len,
+                                  const TetherCodecDest *dest,
+                                  GError               **error);
 
 G_END_DECLS

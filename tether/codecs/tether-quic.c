@@ -26,6 +26,7 @@
 #include <gio/gio.h>
 #include <string.h>
 
+#include "tether-codec-private.h"
 #include "tether-error.h"
 #include "tether-quic-private.h"
 #include "tether-reader-private.h"
@@ -568,42 +569,53 @@ widen5 (guint8 v)
   return (guint8) ((v << 3) | (v >> 2));
 }
 
-/* Writes the decoded row into the first width × 4 bytes of @out. */
+/* Where decoded rows go: a plain B,G,R,X buffer written as spice-gtk's
+ * decoder writes it (X = 0 except RGBA), or a destination of the shared
+ * codec contract (tether-codec-private.h). */
+typedef struct {
+  guint8                *data;     /* plain buffer, or NULL */
+  gsize                  stride;
+  const TetherCodecDest *codec;    /* codec destination, or NULL */
+  guint32               *argb;     /* one row of 0xAARRGGBB for @codec */
+} QuicSink;
+
+/* Writes the decoded row @y into the sink: only the first width pixels of
+ * row y of the destination. */
 static void
-store_row (const QuicDecoder *d, TetherQuicType type, guint8 *out)
+store_row (const QuicDecoder *d, TetherQuicType type, const QuicSink *sink, guint32 y)
 {
   const guint8 *r = d->ch[0].rows[d->cur];
   const guint8 *gr = d->n_channels > 1 ? d->ch[1].rows[d->cur] : r;
   const guint8 *b = d->n_channels > 2 ? d->ch[2].rows[d->cur] : r;
   const guint8 *a = d->n_channels > 3 ? d->ch[3].rows[d->cur] : NULL;
+  gboolean wide = type == TETHER_QUIC_TYPE_RGB16;
 
-  for (guint32 x = 0; x < d->width; x++, out += 4)
+  if (sink->codec != NULL)
     {
-      switch (type)
+      for (guint32 x = 0; x < d->width; x++)
         {
-        case TETHER_QUIC_TYPE_RGB16:
-          out[0] = widen5 (b[x]);
-          out[1] = widen5 (gr[x]);
-          out[2] = widen5 (r[x]);
-          out[3] = 0;
-          break;
-        case TETHER_QUIC_TYPE_RGBA:
-          out[0] = b[x];
-          out[1] = gr[x];
-          out[2] = r[x];
-          out[3] = a[x];
-          break;
-        case TETHER_QUIC_TYPE_GRAY:
-        case TETHER_QUIC_TYPE_RGB24:
-        case TETHER_QUIC_TYPE_RGB32:
-        default:
-          out[0] = b[x];
-          out[1] = gr[x];
-          out[2] = r[x];
-          out[3] = 0;
-          break;
+          guint32 rr = wide ? widen5 (r[x]) : r[x];
+          guint32 gg = wide ? widen5 (gr[x]) : gr[x];
+          guint32 bb = wide ? widen5 (b[x]) : b[x];
+          guint32 aa = a != NULL ? a[x] : 0xff;
+
+          sink->argb[x] = aa << 24 | rr << 16 | gg << 8 | bb;
         }
+      tether_codec_dest_put_row (sink->codec, y, sink->argb, a != NULL);
+      return;
     }
+
+  {
+    guint8 *out = sink->data + (gsize) y * sink->stride;
+
+    for (guint32 x = 0; x < d->width; x++, out += 4)
+      {
+        out[0] = wide ? widen5 (b[x]) : b[x];
+        out[1] = wide ? widen5 (gr[x]) : gr[x];
+        out[2] = wide ? widen5 (r[x]) : r[x];
+        out[3] = a != NULL ? a[x] : 0;
+      }
+  }
 }
 
 /* ---- header -------------------------------------------------------------- */
@@ -627,6 +639,7 @@ check_header (const guint32 words[5], TetherQuicHeader *header, GError **error)
 {
   guint32 magic = words[0], version = words[1], type = words[2];
   guint32 width = words[3], height = words[4];
+  gsize n_pixels;
 
   if (magic != TETHER_QUIC_MAGIC)
     {
@@ -646,21 +659,9 @@ check_header (const guint32 words[5], TetherQuicHeader *header, GError **error)
                    "QUIC image: unknown image type %u", type);
       return FALSE;
     }
-  if (width == 0 || height == 0)
-    {
-      g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_PROTOCOL,
-                   "QUIC image: empty size %u×%u", width, height);
-      return FALSE;
-    }
-  if (width > TETHER_QUIC_MAX_WIDTH || height > TETHER_QUIC_MAX_HEIGHT ||
-      (guint64) width * height > TETHER_QUIC_MAX_PIXELS)
-    {
-      g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_LIMIT_EXCEEDED,
-                   "QUIC image: size %u×%u is over the limit (%u×%u, %u pixels)",
-                   width, height, TETHER_QUIC_MAX_WIDTH, TETHER_QUIC_MAX_HEIGHT,
-                   TETHER_QUIC_MAX_PIXELS);
-      return FALSE;
-    }
+  /* Zero sides and sizes over TETHER_CODEC_MAX_SIDE / _PIXELS. */
+  if (!tether_codec_check_size ("QUIC image", width, height, width, &n_pixels, error))
+    return FALSE;
   header->type = (TetherQuicType) type;
   header->width = width;
   header->height = height;
@@ -693,25 +694,22 @@ tether_quic_read_header (const guint8     *data,
 
 /* ---- decode -------------------------------------------------------------- */
 
-gboolean
-tether_quic_decode (const guint8 *data,
-                    gsize         len,
-                    guint8       *dest,
-                    gsize         dest_stride,
-                    guint32       dest_width,
-                    guint32       dest_height,
-                    GError      **error)
+/* Decodes into @sink after @check_dest has accepted the stream's size. */
+typedef gboolean (*QuicDestCheck) (const TetherQuicHeader *header, gconstpointer user_data,
+                                   GError **error);
+
+static gboolean
+quic_decode (const guint8 *data, gsize len, QuicSink *sink,
+             QuicDestCheck check_dest, gconstpointer user_data, GError **error)
 {
   QuicDecoder d;
   TetherQuicHeader header;
   guint32 words[5];
   QuicGroup groups[2];
   guint n_groups;
-  gsize dest_size;
   g_autofree guint8 *mem = NULL;
+  g_autofree guint32 *argb = NULL;
   guint32 row;
-
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   memset (&d, 0, sizeof d);
   bits_init (&d.bits, data, len);
@@ -720,30 +718,18 @@ tether_quic_decode (const guint8 *data,
       words[i] = bits_window (&d.bits);
       bits_eat (&d.bits, 32);
     }
+  /* With all five words present, a bad header is reported as such even
+   * when the data ends right after it. */
+  if (len / 4 >= G_N_ELEMENTS (words) && !check_header (words, &header, error))
+    return FALSE;
   if (d.bits.failed)
     {
       g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_PROTOCOL,
                    "QUIC image: truncated (%" G_GSIZE_FORMAT " bytes)", len);
       return FALSE;
     }
-  if (!check_header (words, &header, error))
+  if (!check_dest (&header, user_data, error))
     return FALSE;
-
-  if (header.width != dest_width || header.height != dest_height)
-    {
-      g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_PROTOCOL,
-                   "QUIC image is %u×%u but its descriptor says %u×%u",
-                   header.width, header.height, dest_width, dest_height);
-      return FALSE;
-    }
-  if (dest == NULL || dest_stride / 4 < dest_width ||
-      !g_size_checked_mul (&dest_size, dest_stride, dest_height))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "QUIC image: the destination (stride %" G_GSIZE_FORMAT
-                   ") cannot hold %u×%u pixels", dest_stride, dest_width, dest_height);
-      return FALSE;
-    }
 
   d.width = header.width;
   d.fam = family_get (header.type == TETHER_QUIC_TYPE_RGB16 ? 5 : 8);
@@ -791,13 +777,15 @@ tether_quic_decode (const guint8 *data,
           ch->buckets[b].bestcode = d.fam->bpc - 1;
       }
   }
+  if (sink->codec != NULL)
+    sink->argb = argb = g_new (guint32, d.width);
 
   for (row = 0; row < header.height; row++)
     {
       for (guint k = 0; k < n_groups; k++)
         if (!decode_row (&d, &groups[k], row == 0))
           goto fail;
-      store_row (&d, header.type, dest + (gsize) row * dest_stride);
+      store_row (&d, header.type, sink, row);
       d.cur ^= 1;
     }
   return TRUE;
@@ -808,4 +796,75 @@ fail:
                tether_quic_type_to_string (header.type), header.width, header.height,
                d.why != NULL ? d.why : "corrupt data", row);
   return FALSE;
+}
+
+typedef struct {
+  guint8  *data;
+  gsize    stride;
+  guint32  width;
+  guint32  height;
+} PlainDest;
+
+static gboolean
+check_plain_dest (const TetherQuicHeader *header, gconstpointer user_data, GError **error)
+{
+  const PlainDest *dest = user_data;
+  gsize size;
+
+  if (header->width != dest->width || header->height != dest->height)
+    {
+      g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_PROTOCOL,
+                   "QUIC image is %u×%u but the image descriptor says %u×%u",
+                   header->width, header->height, dest->width, dest->height);
+      return FALSE;
+    }
+  if (dest->data == NULL || dest->stride / 4 < dest->width ||
+      !g_size_checked_mul (&size, dest->stride, dest->height))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "QUIC image: the destination (stride %" G_GSIZE_FORMAT
+                   ") cannot hold %u×%u pixels", dest->stride, dest->width, dest->height);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tether_quic_decode (const guint8 *data,
+                    gsize         len,
+                    guint8       *dest,
+                    gsize         dest_stride,
+                    guint32       dest_width,
+                    guint32       dest_height,
+                    GError      **error)
+{
+  PlainDest plain = { dest, dest_stride, dest_width, dest_height };
+  QuicSink sink = { dest, dest_stride, NULL, NULL };
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return quic_decode (data, len, &sink, check_plain_dest, &plain, error);
+}
+
+static gboolean
+check_codec_dest (const TetherQuicHeader *header, gconstpointer user_data, GError **error)
+{
+  const TetherCodecDest *dest = user_data;
+
+  return tether_codec_check_dest_size ("QUIC image", dest, header->width, header->height, error);
+}
+
+gboolean
+tether_quic_decode_dest (const guint8          *data,
+                         gsize                  len,
+                         const TetherCodecDest *dest,
+                         GError               **error)
+{
+  QuicSink sink = { NULL, 0, dest, NULL };
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!tether_codec_dest_check (dest, error))
+    return FALSE;
+  return quic_decode (data, len, &sink, check_codec_dest, dest, error);
 }

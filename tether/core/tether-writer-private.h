@@ -8,7 +8,9 @@ G_BEGIN_DECLS
 /*
  * TetherWriter: encodes a message field by field into a growing buffer.
  * C structs are never copied onto the wire. Length fields are reserved first
- * and patched once the size is known.
+ * and patched once the size is known. The buffer is made on the first
+ * write; after tether_writer_steal_bytes() the writer holds nothing, so
+ * clearing it is needed only when bytes were written and not stolen.
  */
 typedef struct {
   GByteArray *buf;
@@ -37,7 +39,8 @@ void       tether_writer_patch_u16_le (TetherWriter *w, gsize at, guint16 v);
 void       tether_writer_patch_u32_le (TetherWriter *w, gsize at, guint32 v);
 void       tether_writer_patch_u32_be (TetherWriter *w, gsize at, guint32 v);
 
-/* Hands the encoded bytes over and leaves the writer empty and reusable. */
+/* Hands the encoded bytes over and leaves the writer empty (holding no
+ * memory) and reusable. */
 GBytes    *tether_writer_steal_bytes (TetherWriter *w);
 
 G_END_DECLS

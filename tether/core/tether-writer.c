@@ -5,10 +5,20 @@
 
 #include "tether-writer-private.h"
 
+/* The buffer is made on the first write, so a writer that was stolen from
+ * (or never written) holds no memory and needs no clear. */
+static GByteArray *
+buf (TetherWriter *w)
+{
+  if (w->buf == NULL)
+    w->buf = g_byte_array_new ();
+  return w->buf;
+}
+
 void
 tether_writer_init (TetherWriter *w)
 {
-  w->buf = g_byte_array_new ();
+  w->buf = NULL;
 }
 
 void
@@ -20,31 +30,32 @@ tether_writer_clear (TetherWriter *w)
 gsize
 tether_writer_len (const TetherWriter *w)
 {
-  return w->buf->len;
+  return w->buf != NULL ? w->buf->len : 0;
 }
 
 const guint8 *
 tether_writer_data (const TetherWriter *w)
 {
-  return w->buf->data;
+  return w->buf != NULL ? w->buf->data : NULL;
 }
 
 void
 tether_writer_bytes (TetherWriter *w, const void *data, gsize n)
 {
-  g_return_if_fail (n <= G_MAXUINT - w->buf->len);
+  g_return_if_fail (n <= G_MAXUINT - tether_writer_len (w));
   if (n > 0)
-    g_byte_array_append (w->buf, data, (guint) n);
+    g_byte_array_append (buf (w), data, (guint) n);
 }
 
 void
 tether_writer_zeros (TetherWriter *w, gsize n)
 {
-  guint old = w->buf->len;
+  guint old = (guint) tether_writer_len (w);
 
   g_return_if_fail (n <= G_MAXUINT - old);
-  g_byte_array_set_size (w->buf, old + (guint) n);
-  memset (w->buf->data + old, 0, n);
+  g_byte_array_set_size (buf (w), old + (guint) n);
+  if (n > 0)
+    memset (w->buf->data + old, 0, n);
 }
 
 void
@@ -130,7 +141,7 @@ tether_writer_i32_le (TetherWriter *w, gint32 v)
 gsize
 tether_writer_reserve_u16 (TetherWriter *w)
 {
-  gsize at = w->buf->len;
+  gsize at = tether_writer_len (w);
 
   tether_writer_zeros (w, 2);
   return at;
@@ -139,7 +150,7 @@ tether_writer_reserve_u16 (TetherWriter *w)
 gsize
 tether_writer_reserve_u32 (TetherWriter *w)
 {
-  gsize at = w->buf->len;
+  gsize at = tether_writer_len (w);
 
   tether_writer_zeros (w, 4);
   return at;
@@ -148,29 +159,35 @@ tether_writer_reserve_u32 (TetherWriter *w)
 void
 tether_writer_patch_u16_le (TetherWriter *w, gsize at, guint16 v)
 {
-  g_return_if_fail (at <= w->buf->len && w->buf->len - at >= 2);
+  gsize len = tether_writer_len (w);
+
+  g_return_if_fail (at <= len && len - at >= 2);
   put_le (w->buf->data + at, v, 2);
 }
 
 void
 tether_writer_patch_u32_le (TetherWriter *w, gsize at, guint32 v)
 {
-  g_return_if_fail (at <= w->buf->len && w->buf->len - at >= 4);
+  gsize len = tether_writer_len (w);
+
+  g_return_if_fail (at <= len && len - at >= 4);
   put_le (w->buf->data + at, v, 4);
 }
 
 void
 tether_writer_patch_u32_be (TetherWriter *w, gsize at, guint32 v)
 {
-  g_return_if_fail (at <= w->buf->len && w->buf->len - at >= 4);
+  gsize len = tether_writer_len (w);
+
+  g_return_if_fail (at <= len && len - at >= 4);
   put_be (w->buf->data + at, v, 4);
 }
 
 GBytes *
 tether_writer_steal_bytes (TetherWriter *w)
 {
-  GBytes *bytes = g_byte_array_free_to_bytes (w->buf);
+  GByteArray *array = buf (w);
 
-  w->buf = g_byte_array_new ();
-  return bytes;
+  w->buf = NULL;
+  return g_byte_array_free_to_bytes (array);
 }

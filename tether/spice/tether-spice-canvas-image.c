@@ -520,8 +520,7 @@ decode_compressed (TetherSpiceOp *op, const TetherSpiceImage *image, GError **er
   switch (image->type)
     {
     case TETHER_SPICE_IMAGE_QUIC:
-      ok = tether_quic_decode (image->data, image->data_size, dest.data, dest.stride,
-                               dest.width, dest.height, &local);
+      ok = tether_quic_decode_dest (image->data, image->data_size, &dest, &local);
       break;
     case TETHER_SPICE_IMAGE_LZ_RGB:
       ok = tether_lz_rgb_decode (image->data, image->data_size, &dest, &local);

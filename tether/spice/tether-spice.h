@@ -6,3 +6,6 @@
 #endif
 
 /* The public headers of the SPICE client, included by tether.h. */
+#include "tether-spice-channel.h"
+#include "tether-spice-session.h"
+#include "tether-spice-main-channel.h"

@@ -8,3 +8,4 @@
 /* The public headers of the X2Go client, included by tether.h. */
 
 #include "tether-x2go-profiles.h"
+#include "tether-x2go-session-info.h"

@@ -11,6 +11,11 @@ that covers the whole primary surface is saved as surface-WIDTHxHEIGHT.quic.
 
 Usage: capture-quic.py --port PORT --manifest FILE --outdir DIR [--timeout S]
 Exit 0 once every manifest image has arrived as QUIC, 1 otherwise.
+
+With --all instead of --manifest (for a server such as QEMU that draws what
+it likes), every DRAW_COPY image is saved until the timeout:
+draw-N-XxY-WxH.quic for QUIC images and draw-N-XxY-WxH.bgrx (top row first)
+for uncompressed 32-bit BITMAP images.
 """
 
 import argparse
@@ -30,7 +35,8 @@ MSGC_ACK_SYNC, MSGC_ACK, MSGC_PONG = 1, 2, 3
 MSG_MAIN_INIT, MSGC_MAIN_ATTACH_CHANNELS = 103, 104
 MSGC_DISPLAY_INIT = 101
 MSG_DISPLAY_SURFACE_CREATE, MSG_DISPLAY_DRAW_COPY = 314, 304
-IMAGE_QUIC = 1
+IMAGE_BITMAP, IMAGE_QUIC = 0, 1
+BITMAP_FMT_32BIT, BITMAP_FMT_RGBA, BITMAP_TOP_DOWN = 8, 9, 4
 
 
 class CaptureError(Exception):
@@ -142,12 +148,37 @@ def clip_size(body, pos):
     return 5 + 16 * count
 
 
+def save_any(outdir, n, box, body, src, itype, width, height):
+    stem = os.path.join(outdir, f"draw-{n:03d}-{box[0]}x{box[1]}-{width}x{height}")
+    if itype == IMAGE_QUIC:
+        (size,) = struct.unpack_from("<I", body, src + 18)
+        with open(stem + ".quic", "wb") as f:
+            f.write(body[src + 22:src + 22 + size])
+        print(f"draw {n} at {box}: QUIC {width}x{height}, {size} bytes")
+    elif itype == IMAGE_BITMAP:
+        fmt, flags, bx, by, stride = struct.unpack_from("<BBIII", body, src + 18)
+        pos = src + 32 + (8 if flags & 2 else 4)      # palette id or pointer
+        if fmt not in (BITMAP_FMT_32BIT, BITMAP_FMT_RGBA):
+            print(f"draw {n} at {box}: BITMAP format {fmt}, not saved")
+            return
+        rows = [body[pos + r * stride:pos + r * stride + 4 * bx] for r in range(by)]
+        if not flags & BITMAP_TOP_DOWN:
+            rows.reverse()
+        with open(stem + ".bgrx", "wb") as f:
+            f.write(b"".join(rows))
+        print(f"draw {n} at {box}: BITMAP {bx}x{by} format {fmt} flags {flags:#x}")
+    else:
+        print(f"draw {n} at {box}: image type {itype}")
+
+
 def capture(args):
     manifest = {}
-    with open(args.manifest) as f:
-        for line in f:
-            name, x, y, w, h, qtype = line.split()
-            manifest[(int(x), int(y), int(w), int(h))] = (name, qtype)
+    if args.manifest:
+        with open(args.manifest) as f:
+            for line in f:
+                name, x, y, w, h, qtype = line.split()
+                manifest[(int(x), int(y), int(w), int(h))] = (name, qtype)
+    draws = 0
 
     main = link(args.port, MAIN, 0, [0xF])
     main.settimeout(10)
@@ -171,7 +202,7 @@ def capture(args):
     got = {}
     deadline = time.monotonic() + args.timeout
     wanted = {name for name, _ in manifest.values()}
-    while not wanted <= got.keys() and time.monotonic() < deadline:
+    while (args.all or not wanted <= got.keys()) and time.monotonic() < deadline:
         try:
             mtype, body = read_msg(disp)
         except socket.timeout:
@@ -197,6 +228,10 @@ def capture(args):
             (src,) = struct.unpack_from("<I", body, pos)
             _, itype, iflags, width, height = struct.unpack_from("<QBBII", body, src)
             box = (left, top, right - left, bottom - top)
+            draws += 1
+            if args.all:
+                save_any(args.outdir, draws, box, body, src, itype, width, height)
+                continue
             if itype != IMAGE_QUIC:
                 print(f"draw at {box}: image type {itype}, not QUIC")
                 continue
@@ -230,7 +265,9 @@ def capture(args):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--port", type=int, required=True)
-    p.add_argument("--manifest", required=True)
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--manifest")
+    which.add_argument("--all", action="store_true", help="save every image until the timeout")
     p.add_argument("--outdir", required=True)
     p.add_argument("--timeout", type=float, default=30.0)
     args = p.parse_args()

@@ -47,7 +47,10 @@ version=$(dpkg-query -W -f='${Version}' libspice-server1 2>/dev/null || echo unk
     size=$(basename "$q" .quic); size=${size#surface-}
     echo "surface-$size 0 0 ${size%x*} ${size#*x} RGB32 zero"
   done
-} > "$here/manifest"
+  # Keep the QEMU vector (make-qemu-vector.sh) if there is one.
+  grep '^qemu-' "$here/manifest" 2>/dev/null || true
+} > "$work/manifest"
+mv "$work/manifest" "$here/manifest"
 for q in "$work"/out/*.quic; do
   name=$(basename "$q" .quic)
   cp "$q" "$here/$name.quic"

@@ -181,6 +181,42 @@ test_vectors_decode (void)
   g_assert_cmpuint (per_type[TETHER_QUIC_TYPE_RGBA], >=, 3);
 }
 
+/* Through the shared codec destination: opaque XRGB32 (ARGB32 for RGBA),
+ * and X1R5G5B5 for RGB16, which gives back the coded 5-bit values. */
+static void
+test_vectors_codec_dest (void)
+{
+  for (guint i = 0; i < vectors->len; i++)
+    {
+      Vector *v = g_ptr_array_index (vectors, i);
+      gboolean rgb16 = v->type == TETHER_QUIC_TYPE_RGB16;
+      gboolean alpha = v->type == TETHER_QUIC_TYPE_RGBA;
+      TetherCodecFormat format = rgb16 ? TETHER_CODEC_FORMAT_X1R5G5B5
+                                       : alpha ? TETHER_CODEC_FORMAT_ARGB32 : TETHER_CODEC_FORMAT_XRGB32;
+      guint bpp = tether_codec_format_bpp (format);
+      g_autofree guint8 *buf = g_malloc ((gsize) v->width * v->height * bpp);
+      TetherCodecDest dest = { buf, (gsize) v->width * bpp, v->width, v->height, format };
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (tether_quic_decode_dest (g_bytes_get_data (v->stream, NULL),
+                                              g_bytes_get_size (v->stream), &dest, &error));
+      g_assert_no_error (error);
+      for (gsize p = 0; p < (gsize) v->width * v->height; p++)
+        {
+          const guint8 *e = v->expected + p * 4;
+
+          if (rgb16)
+            g_assert_cmphex (buf[p * 2] | buf[p * 2 + 1] << 8, ==,
+                             (guint) (e[2] >> 3) << 10 | (guint) (e[1] >> 3) << 5 | (e[0] >> 3));
+          else
+            {
+              g_assert_cmpmem (buf + p * 4, 3, e, 3);
+              g_assert_cmphex (buf[p * 4 + 3], ==, alpha ? e[3] : 0xff);
+            }
+        }
+    }
+}
+
 static void
 test_vectors_truncated (void)
 {
@@ -288,6 +324,7 @@ main (int argc, char **argv)
   tether_test_init (&argc, &argv);
   load_vectors ();
   g_test_add_func ("/codecs/quic/spice-server/decode", test_vectors_decode);
+  g_test_add_func ("/codecs/quic/spice-server/codec-dest", test_vectors_codec_dest);
   g_test_add_func ("/codecs/quic/spice-server/truncated", test_vectors_truncated);
   g_test_add_func ("/codecs/quic/spice-server/last-word", test_vectors_last_word);
   g_test_add_func ("/codecs/quic/spice-server/test-encoder-matches", test_vectors_test_encoder_matches);

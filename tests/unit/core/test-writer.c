@@ -37,8 +37,9 @@ test_writer_encoding (void)
   g_assert_cmpuint (tether_writer_len (&w), ==, sizeof expected);
   bytes = tether_writer_steal_bytes (&w);
   g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), expected, sizeof expected);
-  /* The writer is empty and reusable after a steal. */
+  /* The writer is empty, holds no memory and is reusable after a steal. */
   g_assert_cmpuint (tether_writer_len (&w), ==, 0);
+  g_assert_null (w.buf);
   tether_writer_u8 (&w, 1);
   g_assert_cmpuint (tether_writer_len (&w), ==, 1);
   tether_writer_clear (&w);

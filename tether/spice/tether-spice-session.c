@@ -1,0 +1,1778 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "Tether-Spice"
+#include "config.h"
+
+#include <string.h>
+
+#include "tether-error.h"
+#include "tether-enum-types.h"
+#include "tether-spice-session.h"
+#include "tether-spice-session-private.h"
+#include "tether-spice-channel-private.h"
+#include "tether-spice-secret-private.h"
+#include "tether-spice-uri-private.h"
+#include "tether-spice-vv-private.h"
+
+/**
+ * TetherSpiceSession:
+ *
+ * A connection to a SPICE server: one main channel plus the other channels
+ * the server offers, each its own network connection. It mirrors spice-gtk's
+ * `SpiceSession`: the same properties (names, types, flags and defaults), the
+ * same signals and the same methods, so code written for spice-gtk ports
+ * line by line.
+ *
+ * Set the server with [property@SpiceSession:uri] (or
+ * [method@SpiceSession.load_uri], which reports errors), with
+ * [property@SpiceSession:host] and the ports, or from a virt-viewer file with
+ * [method@SpiceSession.load_vv_file]; then call
+ * [method@SpiceSession.connect] and watch
+ * [signal@SpiceSession::channel-new] and each channel's
+ * [signal@SpiceChannel::channel-event]. Tools that want one answer can use
+ * [method@SpiceSession.connect_async], which completes when the main channel
+ * is up or has failed.
+ *
+ * Differences from spice-gtk:
+ *
+ * - [property@SpiceSession:uuid] is a #GBytes of 16 bytes (spice-gtk exposes
+ *   a raw pointer); [method@SpiceSession.get_uuid_string] formats it.
+ * - [method@SpiceSession.get_proxy_uri] returns a #GUri.
+ * - [property@SpiceSession:ciphers] is kept but not applied: GIO's TLS backend
+ *   takes cipher priorities only process-wide (`G_TLS_GNUTLS_PRIORITY`).
+ * - The session emits no signals while it is being disposed; it just closes
+ *   its channels.
+ *
+ * A session belongs to the thread-default main context that was current when
+ * it was created: all its signals and callbacks are delivered there, and it
+ * must be used from that context's thread only. There are no threads inside.
+ */
+
+struct _TetherSpiceSession {
+  GObject                     parent_instance;
+
+  GMainContext               *context;
+
+  GByteArray                 *ca;
+  char                       *ca_file;
+  int                         cache_size;
+  char                       *cert_subject;
+  char                       *ciphers;
+  gboolean                    client_sockets;
+  int                         color_depth;
+  char                      **disable_effects;
+  gboolean                    enable_audio;
+  gboolean                    enable_smartcard;
+  gboolean                    enable_usbredir;
+  gboolean                    gl_scanout;
+  int                         glz_window_size;
+  char                       *host;
+  gboolean                    inhibit_keyboard_grab;
+  TetherSpiceSessionMigration migration_state;
+  char                       *name;
+  char                       *password;      /* secret */
+  char                       *port;
+  int                         protocol;
+  char                       *proxy;         /* secret: may carry credentials */
+  GByteArray                 *pubkey;
+  gboolean                    read_only;
+  char                      **secure_channels;
+  gboolean                    share_dir_ro;
+  char                       *shared_dir;
+  char                      **smartcard_certificates;
+  char                       *smartcard_db;
+  char                       *tls_port;
+  char                       *unix_path;
+  char                       *username;
+  GBytes                     *uuid;
+  TetherSpiceSessionVerify    verify;
+
+  char                      **disable_channels;  /* from a .vv file */
+  GList                      *channels;          /* owned, in creation order */
+  TetherSpiceChannel         *main_channel;      /* one of them */
+  guint32                     connection_id;
+  guint32                     mm_time;
+  gint64                      mm_time_at;        /* monotonic µs; 0 = never set */
+  gboolean                    for_migration;
+  gboolean                    disposing;
+  GSource                    *disconnect_source;
+  GTask                      *connect_task;
+  GCancellable               *connect_cancellable;
+  gulong                      connect_cancel_id;
+};
+
+enum {
+  PROP_0,
+  PROP_CA,
+  PROP_CA_FILE,
+  PROP_CACHE_SIZE,
+  PROP_CERT_SUBJECT,
+  PROP_CIPHERS,
+  PROP_CLIENT_SOCKETS,
+  PROP_COLOR_DEPTH,
+  PROP_DISABLE_EFFECTS,
+  PROP_ENABLE_AUDIO,
+  PROP_ENABLE_SMARTCARD,
+  PROP_ENABLE_USBREDIR,
+  PROP_GL_SCANOUT,
+  PROP_GLZ_WINDOW_SIZE,
+  PROP_HOST,
+  PROP_INHIBIT_KEYBOARD_GRAB,
+  PROP_MIGRATION_STATE,
+  PROP_NAME,
+  PROP_PASSWORD,
+  PROP_PORT,
+  PROP_PROTOCOL,
+  PROP_PROXY,
+  PROP_PUBKEY,
+  PROP_READ_ONLY,
+  PROP_SECURE_CHANNELS,
+  PROP_SHARE_DIR_RO,
+  PROP_SHARED_DIR,
+  PROP_SMARTCARD_CERTIFICATES,
+  PROP_SMARTCARD_DB,
+  PROP_TLS_PORT,
+  PROP_UNIX_PATH,
+  PROP_URI,
+  PROP_USERNAME,
+  PROP_UUID,
+  PROP_VERIFY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_CHANNEL_NEW,
+  SIGNAL_CHANNEL_DESTROY,
+  SIGNAL_DISCONNECTED,
+  SIGNAL_MM_TIME_RESET,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* spice-gtk's limit for glz-window-size: LZ_MAX_WINDOW_SIZE * 4 bytes. */
+#define GLZ_WINDOW_SIZE_MAX (128 * 1024 * 1024)
+/* A jump of the server's multimedia clock by more than this is a reset. */
+#define MM_TIME_RESET_THRESHOLD_MS 1000u
+
+G_DEFINE_FINAL_TYPE (TetherSpiceSession, tether_spice_session, G_TYPE_OBJECT)
+
+static void connect_task_complete (TetherSpiceSession *self, GError *error);
+
+/* ---- helpers ------------------------------------------------------------------- */
+
+static void
+set_string (TetherSpiceSession *self, char **field, const char *value, guint prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_secret (TetherSpiceSession *self, char **field, const char *value, guint prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  tether_spice_secret_set (field, value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_strv (TetherSpiceSession *self, char ***field, const char * const *value, guint prop)
+{
+  if (*field == NULL && value == NULL)
+    return;
+  if (*field != NULL && value != NULL && g_strv_equal ((const char * const *) *field, value))
+    return;
+  g_strfreev (*field);
+  *field = g_strdupv ((char **) value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_bool (TetherSpiceSession *self, gboolean *field, gboolean value, guint prop)
+{
+  value = !!value;
+  if (*field == value)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_int (TetherSpiceSession *self, int *field, int value, guint prop)
+{
+  if (*field == value)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_verify (TetherSpiceSession *self, TetherSpiceSessionVerify verify)
+{
+  if (self->verify == verify)
+    return;
+  self->verify = verify;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERIFY]);
+}
+
+static gboolean
+byte_arrays_equal (GByteArray *a, GByteArray *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return a->len == b->len && (a->len == 0 || memcmp (a->data, b->data, a->len) == 0);
+}
+
+static GByteArray *
+byte_array_copy (GByteArray *array)
+{
+  GByteArray *copy;
+
+  if (array == NULL)
+    return NULL;
+  copy = g_byte_array_sized_new (array->len);
+  g_byte_array_append (copy, array->data, array->len);
+  return copy;
+}
+
+/* Byte arrays are copied in and out: a caller may free (not unref) the
+ * array it passed (some bindings do), and must not change ours. */
+static void
+set_byte_array (TetherSpiceSession *self, GByteArray **field, GByteArray *value, guint prop)
+{
+  if (byte_arrays_equal (*field, value))
+    return;
+  g_clear_pointer (field, g_byte_array_unref);
+  *field = byte_array_copy (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_cert_subject (TetherSpiceSession *self, const char *subject)
+{
+  set_string (self, &self->cert_subject, subject, PROP_CERT_SUBJECT);
+  /* As in spice-gtk: a subject to check turns SUBJECT verification on. */
+  if (subject != NULL && subject[0] != '\0')
+    set_verify (self, self->verify | TETHER_SPICE_SESSION_VERIFY_SUBJECT);
+  else
+    set_verify (self, self->verify & ~TETHER_SPICE_SESSION_VERIFY_SUBJECT);
+}
+
+static void
+set_pubkey (TetherSpiceSession *self, GByteArray *pubkey)
+{
+  set_byte_array (self, &self->pubkey, pubkey, PROP_PUBKEY);
+  if (pubkey != NULL && pubkey->len > 0)
+    set_verify (self, self->verify | TETHER_SPICE_SESSION_VERIFY_PUBKEY);
+  else
+    set_verify (self, self->verify & ~TETHER_SPICE_SESSION_VERIFY_PUBKEY);
+}
+
+/* ---- URIs -------------------------------------------------------------------------- */
+
+static void
+apply_uri_parts (TetherSpiceSession *self, const TetherSpiceUriParts *parts)
+{
+  GObject *obj = G_OBJECT (self);
+
+  g_object_freeze_notify (obj);
+  if (parts->unix_path != NULL)
+    {
+      set_string (self, &self->unix_path, parts->unix_path, PROP_UNIX_PATH);
+      set_string (self, &self->host, NULL, PROP_HOST);
+    }
+  else
+    {
+      set_string (self, &self->unix_path, NULL, PROP_UNIX_PATH);
+      set_string (self, &self->host, parts->host, PROP_HOST);
+    }
+  set_string (self, &self->port, parts->port, PROP_PORT);
+  set_string (self, &self->tls_port, parts->tls_port, PROP_TLS_PORT);
+  if (parts->username != NULL)
+    set_string (self, &self->username, parts->username, PROP_USERNAME);
+  if (parts->password != NULL)
+    set_secret (self, &self->password, parts->password, PROP_PASSWORD);
+  g_object_notify_by_pspec (obj, properties[PROP_URI]);
+  g_object_thaw_notify (obj);
+}
+
+/**
+ * tether_spice_session_load_uri:
+ * @self: a session
+ * @uri: a `spice://`, `spice+tls://` or `spice+unix://` URI
+ * @error: return location for an error
+ *
+ * Sets the server from @uri, like setting [property@SpiceSession:uri], but
+ * reports a bad URI as an error (in the `G_URI_ERROR` domain) instead of a
+ * warning. The URI grammar is spice-gtk's: `spice://HOST:PORT`,
+ * `spice+tls://HOST:TLS_PORT`, `spice+unix:///PATH`, with the query
+ * parameters `port`, `tls-port` and `password` (any other parameter is an
+ * error). On error the session is unchanged.
+ *
+ * Returns: %TRUE if @uri was valid and applied
+ */
+gboolean
+tether_spice_session_load_uri (TetherSpiceSession *self, const char *uri, GError **error)
+{
+  TetherSpiceUriParts parts;
+
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!tether_spice_uri_parse (uri, &parts, error))
+    return FALSE;
+  apply_uri_parts (self, &parts);
+  tether_spice_uri_parts_clear (&parts);
+  return TRUE;
+}
+
+/**
+ * tether_spice_session_get_uri:
+ * @self: a session
+ *
+ * The canonical URI of the configured server, as
+ * [property@SpiceSession:uri] reads: `spice+unix://PATH`,
+ * `spice://HOST?port=P&tls-port=T`, `spice://HOST:P` or
+ * `spice+tls://HOST:T`. It never contains the user name or password.
+ *
+ * Returns: (transfer full) (nullable): the URI, or %NULL when neither a unix
+ *   path nor a host with a port is set
+ */
+char *
+tether_spice_session_get_uri (TetherSpiceSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
+  return tether_spice_uri_compose (self->host, self->port, self->tls_port, self->unix_path);
+}
+
+/* ---- .vv files ----------------------------------------------------------------------- */
+
+static void
+apply_vv (TetherSpiceSession *self, const TetherSpiceVv *vv)
+{
+  GObject *obj = G_OBJECT (self);
+
+  g_object_freeze_notify (obj);
+  if (vv->unix_path != NULL)
+    {
+      set_string (self, &self->unix_path, vv->unix_path, PROP_UNIX_PATH);
+      set_string (self, &self->host, NULL, PROP_HOST);
+    }
+  else
+    {
+      set_string (self, &self->unix_path, NULL, PROP_UNIX_PATH);
+      set_string (self, &self->host, vv->host, PROP_HOST);
+    }
+  set_string (self, &self->port, vv->port, PROP_PORT);
+  set_string (self, &self->tls_port, vv->tls_port, PROP_TLS_PORT);
+  g_object_notify_by_pspec (obj, properties[PROP_URI]);
+  if (vv->username != NULL)
+    set_string (self, &self->username, vv->username, PROP_USERNAME);
+  if (vv->password != NULL)
+    set_secret (self, &self->password, vv->password, PROP_PASSWORD);
+  if (vv->ciphers != NULL)
+    set_string (self, &self->ciphers, vv->ciphers, PROP_CIPHERS);
+  if (vv->ca != NULL)
+    {
+      gsize n;
+      const guint8 *data = g_bytes_get_data (vv->ca, &n);
+      g_autoptr(GByteArray) ca = g_byte_array_sized_new (n);
+
+      g_byte_array_append (ca, data, n);
+      set_byte_array (self, &self->ca, ca, PROP_CA);
+    }
+  if (vv->cert_subject != NULL)
+    set_cert_subject (self, vv->cert_subject);
+  if (vv->proxy != NULL)
+    set_secret (self, &self->proxy, vv->proxy, PROP_PROXY);
+  if (vv->secure_channels != NULL)
+    set_strv (self, &self->secure_channels, (const char * const *) vv->secure_channels, PROP_SECURE_CHANNELS);
+  if (vv->disable_effects != NULL)
+    set_strv (self, &self->disable_effects, (const char * const *) vv->disable_effects, PROP_DISABLE_EFFECTS);
+  if (vv->disable_channels != NULL)
+    {
+      g_strfreev (self->disable_channels);
+      self->disable_channels = g_strdupv (vv->disable_channels);
+    }
+  if (vv->color_depth != 0)
+    set_int (self, &self->color_depth, vv->color_depth, PROP_COLOR_DEPTH);
+  if (vv->enable_smartcard >= 0)
+    set_bool (self, &self->enable_smartcard, vv->enable_smartcard, PROP_ENABLE_SMARTCARD);
+  if (vv->enable_usbredir >= 0)
+    set_bool (self, &self->enable_usbredir, vv->enable_usbredir, PROP_ENABLE_USBREDIR);
+  g_object_thaw_notify (obj);
+}
+
+/**
+ * tether_spice_session_load_vv_data:
+ * @self: a session
+ * @data: (array length=length) (element-type guint8): the contents of a
+ *   virt-viewer connection file
+ * @length: the length of @data in bytes, or -1 if it is NUL-terminated
+ * @error: return location for an error
+ *
+ * Configures the session from a virt-viewer (`remote-viewer`) connection
+ * file: the `[virt-viewer]` group's `type` (must be `spice`), `host`, `port`,
+ * `tls-port`, `unix-path`, `username`, `password`, `tls-ciphers`, `ca` (PEM
+ * with `\n` escapes), `host-subject`, `proxy`, `secure-channels`,
+ * `disable-channels` (those channel types are then never created),
+ * `disable-effects`, `color-depth`, `enable-smartcard` and `enable-usbredir`.
+ * Keys for the viewer's user interface are ignored.
+ *
+ * The file is checked completely before anything is applied: at most 1 MiB
+ * of UTF-8, strict key-file syntax (a repeated key is an error), and every
+ * value against its type and limits. Errors are in the `G_KEY_FILE_ERROR`
+ * domain, or %TETHER_SPICE_ERROR_UNSUPPORTED for a VNC or oVirt file.
+ *
+ * Returns: %TRUE if the file was valid and applied
+ */
+gboolean
+tether_spice_session_load_vv_data (TetherSpiceSession *self, const char *data, gssize length, GError **error)
+{
+  TetherSpiceVv vv;
+  gsize len;
+
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  len = length >= 0 ? (gsize) length : strnlen (data, TETHER_SPICE_VV_MAX_SIZE + 1);
+  if (!tether_spice_vv_parse (data, len, &vv, error))
+    return FALSE;
+  apply_vv (self, &vv);
+  tether_spice_vv_clear (&vv);
+  return TRUE;
+}
+
+/**
+ * tether_spice_session_load_vv_file:
+ * @self: a session
+ * @path: (type filename): the path of a `.vv` file
+ * @error: return location for an error
+ *
+ * Reads @path (at most 1 MiB) and applies it with
+ * [method@SpiceSession.load_vv_data]. The file's bytes are wiped from memory
+ * afterwards, as they may hold a password. The file is not deleted, even if
+ * it asks for it (`delete-this-file`): that is the viewer's business.
+ *
+ * Returns: %TRUE if the file was read, valid and applied
+ */
+gboolean
+tether_spice_session_load_vv_file (TetherSpiceSession *self, const char *path, GError **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(GError) local = NULL;
+  guint8 *buf;
+  gsize n = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  file = g_file_new_for_path (path);
+  in = g_file_read (file, NULL, &local);
+  if (in == NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local), "Cannot read %s: ", path);
+      return FALSE;
+    }
+  /* One byte more than allowed, to see whether the file is too large. */
+  buf = g_malloc (TETHER_SPICE_VV_MAX_SIZE + 1);
+  ok = g_input_stream_read_all (G_INPUT_STREAM (in), buf, TETHER_SPICE_VV_MAX_SIZE + 1, &n, NULL, &local);
+  if (!ok)
+    g_propagate_prefixed_error (error, g_steal_pointer (&local), "Cannot read %s: ", path);
+  else if (n > TETHER_SPICE_VV_MAX_SIZE)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE,
+                   "Invalid .vv file: %s is larger than %u bytes", path, TETHER_SPICE_VV_MAX_SIZE);
+      ok = FALSE;
+    }
+  else
+    ok = tether_spice_session_load_vv_data (self, (const char *) buf, (gssize) n, error);
+  explicit_bzero (buf, MIN (n, (gsize) TETHER_SPICE_VV_MAX_SIZE + 1));
+  g_free (buf);
+  return ok;
+}
+
+/* ---- channels ------------------------------------------------------------------------ */
+
+static TetherSpiceChannel *
+find_channel (TetherSpiceSession *self, int type, int id)
+{
+  for (GList *l = self->channels; l != NULL; l = l->next)
+    {
+      TetherSpiceChannel *c = l->data;
+
+      if (tether_spice_channel_get_channel_type (c) == type && tether_spice_channel_get_channel_id (c) == id)
+        return c;
+    }
+  return NULL;
+}
+
+static void
+add_channel (TetherSpiceSession *self, TetherSpiceChannel *channel)
+{
+  self->channels = g_list_append (self->channels, channel);
+  if (tether_spice_channel_get_channel_type (channel) == TETHER_SPICE_CHANNEL_TYPE_MAIN)
+    self->main_channel = channel;
+  g_debug ("session: new %s channel %d", tether_spice_channel_type_to_string (tether_spice_channel_get_channel_type (channel)),
+           tether_spice_channel_get_channel_id (channel));
+  g_signal_emit (self, signals[SIGNAL_CHANNEL_NEW], 0, channel);
+}
+
+/* Removes every channel (but the main one if @keep_main), emitting
+ * channel-destroy for each, and disconnected when none is left. */
+static void
+destroy_channels (TetherSpiceSession *self, gboolean keep_main, gboolean emit)
+{
+  gboolean had_channels = self->channels != NULL;
+  GList *doomed = NULL;
+
+  for (GList *l = self->channels; l != NULL;)
+    {
+      GList *next = l->next;
+
+      if (!(keep_main && l->data == self->main_channel))
+        {
+          self->channels = g_list_remove_link (self->channels, l);
+          doomed = g_list_concat (doomed, l);
+          if (l->data == self->main_channel)
+            self->main_channel = NULL;
+        }
+      l = next;
+    }
+  for (GList *l = doomed; l != NULL; l = l->next)
+    {
+      TetherSpiceChannel *c = l->data;
+
+      if (emit)
+        g_signal_emit (self, signals[SIGNAL_CHANNEL_DESTROY], 0, c);
+      tether_spice_channel_detach (c);
+      g_object_unref (c);
+    }
+  g_list_free (doomed);
+  /* A channel waiting for a destroyed one may go on. */
+  if (self->channels != NULL)
+    tether_spice_session_channel_progress (self, NULL);
+  if (emit && had_channels && self->channels == NULL)
+    g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0);
+}
+
+static void
+ensure_main_channel (TetherSpiceSession *self)
+{
+  TetherSpiceChannel *main_channel;
+
+  if (self->main_channel != NULL)
+    return;
+  main_channel = tether_spice_channel_new (self, TETHER_SPICE_CHANNEL_TYPE_MAIN, 0);
+  g_assert (main_channel != NULL);
+  add_channel (self, main_channel);
+}
+
+static gboolean
+connect_state_valid (TetherSpiceSession *self)
+{
+  if (self->disposing || self->migration_state != TETHER_SPICE_SESSION_MIGRATION_NONE)
+    return FALSE;
+  if (self->main_channel != NULL)
+    {
+      TetherSpiceChannelState state = tether_spice_channel_get_state (self->main_channel);
+
+      if (state != TETHER_SPICE_CHANNEL_STATE_UNCONNECTED && state != TETHER_SPICE_CHANNEL_STATE_CLOSED)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+prepare_connect (TetherSpiceSession *self, gboolean client_sockets)
+{
+  g_clear_pointer (&self->disconnect_source, g_source_destroy);
+  destroy_channels (self, TRUE, TRUE);
+  set_bool (self, &self->client_sockets, client_sockets, PROP_CLIENT_SOCKETS);
+  self->connection_id = 0;
+  ensure_main_channel (self);
+}
+
+/**
+ * tether_spice_session_connect:
+ * @self: a session
+ *
+ * Opens the session: connects the main channel to
+ * [property@SpiceSession:host] and its ports (or
+ * [property@SpiceSession:unix-path]). Channels left from an earlier
+ * connection are destroyed first.
+ *
+ * The result says only whether connecting started. Whether it worked arrives
+ * later, as each channel's [signal@SpiceChannel::channel-event] (errors
+ * included, with [method@SpiceChannel.get_error] telling why), and as
+ * [signal@SpiceSession::channel-new] for the channels the server offers.
+ *
+ * Returns: %FALSE if the session's state does not allow connecting (it is
+ *   connected or connecting already), %TRUE if the connection is initiated
+ */
+gboolean
+tether_spice_session_connect (TetherSpiceSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), FALSE);
+
+  if (!connect_state_valid (self))
+    return FALSE;
+  prepare_connect (self, FALSE);
+  return tether_spice_channel_connect (self->main_channel);
+}
+
+/**
+ * tether_spice_session_open_fd:
+ * @self: a session
+ * @fd: a connected socket to the server, or -1
+ *
+ * Opens the session over sockets the application provides (an SSH tunnel,
+ * say) instead of connecting itself: sets
+ * [property@SpiceSession:client-sockets]. The main channel uses @fd; every
+ * other channel, and the main channel if @fd is -1, asks for its socket with
+ * [signal@SpiceChannel::open-fd], to be answered with
+ * [method@SpiceChannel.open_fd]. Tether does no TLS over such sockets (as
+ * spice-gtk).
+ *
+ * On success the session owns @fd and closes it with the channel.
+ *
+ * Returns: %TRUE on success; %FALSE if the session's state does not allow
+ *   connecting (then @fd stays the caller's)
+ */
+gboolean
+tether_spice_session_open_fd (TetherSpiceSession *self, int fd)
+{
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), FALSE);
+  g_return_val_if_fail (fd >= -1, FALSE);
+
+  if (!connect_state_valid (self))
+    return FALSE;
+  prepare_connect (self, TRUE);
+  if (fd >= 0)
+    return tether_spice_channel_open_fd (self->main_channel, fd);
+  return tether_spice_channel_connect (self->main_channel);
+}
+
+/**
+ * tether_spice_session_disconnect:
+ * @self: a session
+ *
+ * Disconnects the session and destroys all its channels, emitting
+ * [signal@SpiceSession::channel-destroy] for each and then
+ * [signal@SpiceSession::disconnected].
+ */
+void
+tether_spice_session_disconnect (TetherSpiceSession *self)
+{
+  g_return_if_fail (TETHER_IS_SPICE_SESSION (self));
+
+  g_clear_pointer (&self->disconnect_source, g_source_destroy);
+  g_object_ref (self);
+  if (self->connect_task != NULL)
+    connect_task_complete (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The session was disconnected"));
+  destroy_channels (self, FALSE, TRUE);
+  self->connection_id = 0;
+  g_object_unref (self);
+}
+
+/* ---- connect_async ----------------------------------------------------------------- */
+
+static void
+connect_task_complete (TetherSpiceSession *self, GError *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
+
+  if (self->connect_cancel_id != 0)
+    g_cancellable_disconnect (self->connect_cancellable, self->connect_cancel_id);
+  self->connect_cancel_id = 0;
+  g_clear_object (&self->connect_cancellable);
+  if (task == NULL)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+connect_cancelled_idle (gpointer user_data)
+{
+  TetherSpiceSession *self = user_data;
+
+  if (self->connect_task != NULL && g_cancellable_is_cancelled (g_task_get_cancellable (self->connect_task)))
+    {
+      connect_task_complete (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Connecting was cancelled"));
+      tether_spice_session_disconnect (self);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* May run in any thread: hops to the owner context. */
+static void
+on_connect_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+  TetherSpiceSession *self = user_data;
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_callback (source, connect_cancelled_idle, g_object_ref (self), g_object_unref);
+  g_source_set_static_name (source, "[tether] spice session connect cancelled");
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+/**
+ * tether_spice_session_connect_async:
+ * @self: a session
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the main channel is up or has failed
+ * @user_data: data for @callback
+ *
+ * Like [method@SpiceSession.connect], but with one answer: @callback runs
+ * (on the session's main context) when the main channel is linked and
+ * ready, or when connecting failed; get the result with
+ * [method@SpiceSession.connect_finish]. Cancelling disconnects the session.
+ * Meant for tools and scripts; the channel events are emitted as usual.
+ */
+void
+tether_spice_session_connect_async (TetherSpiceSession *self, GCancellable *cancellable,
+                                    GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TETHER_IS_SPICE_SESSION (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_spice_session_connect_async);
+  if (self->connect_task != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, "The session is already connecting");
+      return;
+    }
+  if (!tether_spice_session_connect (self))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               "The session cannot connect now: it is connected or connecting already");
+      return;
+    }
+  self->connect_task = g_steal_pointer (&task);
+  if (cancellable != NULL)
+    {
+      /* The task keeps @self alive until it completes, and completing
+       * disconnects the handler. */
+      self->connect_cancellable = g_object_ref (cancellable);
+      self->connect_cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (on_connect_cancelled), self, NULL);
+    }
+}
+
+/**
+ * tether_spice_session_connect_finish:
+ * @self: a session
+ * @result: the result passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes [method@SpiceSession.connect_async].
+ *
+ * Returns: %TRUE when the main channel is up; %FALSE with @error set (the
+ *   main channel's error: %TETHER_SPICE_ERROR_CONNECT, _TLS, _LINK, _AUTH …,
+ *   or `G_IO_ERROR_CANCELLED`)
+ */
+gboolean
+tether_spice_session_connect_finish (TetherSpiceSession *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_spice_session_connect_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- for channels ----------------------------------------------------------------- */
+
+static gboolean
+disconnect_idle (gpointer user_data)
+{
+  TetherSpiceSession *self = user_data;
+
+  g_clear_pointer (&self->disconnect_source, g_source_unref);
+  tether_spice_session_disconnect (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+tether_spice_session_channel_event (TetherSpiceSession *self, TetherSpiceChannel *channel,
+                                    TetherSpiceChannelEvent event)
+{
+  g_autoptr(TetherSpiceSession) hold = NULL;
+
+  if (channel != self->main_channel)
+    return;
+  hold = g_object_ref (self);
+  switch (event)
+    {
+    case TETHER_SPICE_CHANNEL_EVENT_OPENED:
+      connect_task_complete (self, NULL);
+      break;
+    case TETHER_SPICE_CHANNEL_EVENT_CLOSED:
+    case TETHER_SPICE_CHANNEL_EVENT_ERROR_CONNECT:
+    case TETHER_SPICE_CHANNEL_EVENT_ERROR_TLS:
+    case TETHER_SPICE_CHANNEL_EVENT_ERROR_LINK:
+    case TETHER_SPICE_CHANNEL_EVENT_ERROR_AUTH:
+    case TETHER_SPICE_CHANNEL_EVENT_ERROR_IO:
+      {
+        const GError *e = tether_spice_channel_get_error (channel);
+
+        connect_task_complete (self, e != NULL ? g_error_copy (e)
+                                               : g_error_new (TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_CONNECT,
+                                                              "The main channel was closed"));
+        /* Without its main channel the session is over: destroy the
+         * channels once the event's handlers have run. */
+        if (self->disconnect_source == NULL && !self->disposing)
+          {
+            self->disconnect_source = g_idle_source_new ();
+            g_source_set_callback (self->disconnect_source, disconnect_idle, self, NULL);
+            g_source_set_static_name (self->disconnect_source, "[tether] spice session disconnect");
+            g_source_attach (self->disconnect_source, self->context);
+          }
+      }
+      break;
+    case TETHER_SPICE_CHANNEL_EVENT_NONE:
+    case TETHER_SPICE_CHANNEL_EVENT_SWITCHING:
+    default:
+      break;
+    }
+}
+
+static gpointer
+ref_copy (gconstpointer src, gpointer user_data)
+{
+  return g_object_ref ((gpointer) src);
+}
+
+void
+tether_spice_session_channel_progress (TetherSpiceSession *self, TetherSpiceChannel *channel)
+{
+  GList *channels = g_list_copy_deep (self->channels, ref_copy, NULL);
+
+  for (GList *l = channels; l != NULL; l = l->next)
+    if (l->data != channel)
+      tether_spice_channel_check_wait (l->data);
+  g_list_free_full (channels, g_object_unref);
+}
+
+GMainContext *
+tether_spice_session_get_context (TetherSpiceSession *self)
+{
+  return self->context;
+}
+
+guint32
+tether_spice_session_get_connection_id (TetherSpiceSession *self)
+{
+  return self->connection_id;
+}
+
+void
+tether_spice_session_set_connection_id (TetherSpiceSession *self, guint32 id)
+{
+  self->connection_id = id;
+}
+
+const char *
+tether_spice_session_get_password (TetherSpiceSession *self)
+{
+  return self->password;
+}
+
+const char *
+tether_spice_session_get_username (TetherSpiceSession *self)
+{
+  return self->username;
+}
+
+gboolean
+tether_spice_session_get_client_sockets (TetherSpiceSession *self)
+{
+  return self->client_sockets;
+}
+
+gboolean
+tether_spice_session_has_tls_port (TetherSpiceSession *self)
+{
+  return self->unix_path == NULL && tether_spice_port_parse (self->tls_port, NULL);
+}
+
+gboolean
+tether_spice_session_channel_wants_tls (TetherSpiceSession *self, int type)
+{
+  const char *name = tether_spice_channel_type_to_string (type);
+
+  if (self->client_sockets || self->unix_path != NULL)
+    return FALSE;
+  if (self->secure_channels != NULL)
+    for (guint i = 0; self->secure_channels[i] != NULL; i++)
+      if (strcmp (self->secure_channels[i], "all") == 0 ||
+          (name != NULL && strcmp (self->secure_channels[i], name) == 0))
+        return TRUE;
+  /* No plain port: use the TLS port, as spice-gtk does. */
+  return !tether_spice_port_parse (self->port, NULL) && tether_spice_port_parse (self->tls_port, NULL);
+}
+
+gboolean
+tether_spice_session_transport_params (TetherSpiceSession *self, gboolean tls,
+                                       TetherSpiceTransportParams *params, GError **error)
+{
+  guint16 port;
+
+  if (self->unix_path != NULL)
+    {
+      params->kind = TETHER_SPICE_TRANSPORT_UNIX;
+      params->unix_path = g_strdup (self->unix_path);
+      params->tls = tls;
+      return TRUE;
+    }
+  params->kind = TETHER_SPICE_TRANSPORT_TCP;
+  if (self->host == NULL || self->host[0] == '\0')
+    return g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_CONNECT, "No host to connect to"), FALSE;
+  if (!tether_spice_host_is_valid (self->host))
+    return g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_CONNECT,
+                        "The host is not a valid host name or IP address"), FALSE;
+  if (!tether_spice_port_parse (tls ? self->tls_port : self->port, &port))
+    {
+      const char *which = tls ? self->tls_port : self->port;
+
+      return g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_CONNECT,
+                          which == NULL ? "No %s to connect to" : "The %s is not a number from 1 to 65535",
+                          tls ? "TLS port" : "port"), FALSE;
+    }
+  params->host = g_strdup (self->host);
+  params->port = port;
+  params->tls = tls;
+  if (self->proxy != NULL && self->proxy[0] != '\0')
+    {
+      g_autoptr(GError) local = NULL;
+
+      if (!tether_spice_proxy_parse (self->proxy, &params->proxy, &local))
+        return g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_CONNECT, "%s", local->message), FALSE;
+      params->use_proxy = TRUE;
+    }
+  if (tls)
+    {
+      TetherSpiceTlsParams *t = &params->tls_params;
+
+      t->verify = self->verify;
+      t->host = g_strdup (self->host);
+      if (self->ca != NULL)
+        t->ca = g_bytes_new (self->ca->data, self->ca->len);
+      t->ca_file = g_strdup (self->ca_file);
+      t->cert_subject = g_strdup (self->cert_subject);
+      if (self->pubkey != NULL)
+        t->pubkey = g_bytes_new (self->pubkey->data, self->pubkey->len);
+      t->ciphers = g_strdup (self->ciphers);
+    }
+  return TRUE;
+}
+
+void
+tether_spice_session_set_name (TetherSpiceSession *self, const char *name)
+{
+  set_string (self, &self->name, name, PROP_NAME);
+}
+
+void
+tether_spice_session_set_uuid (TetherSpiceSession *self, const guint8 *uuid)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (uuid, 16);
+
+  if (self->uuid != NULL && g_bytes_equal (self->uuid, bytes))
+    return;
+  g_clear_pointer (&self->uuid, g_bytes_unref);
+  self->uuid = g_steal_pointer (&bytes);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UUID]);
+}
+
+void
+tether_spice_session_notify_uuid (TetherSpiceSession *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UUID]);
+}
+
+guint32
+tether_spice_session_get_mm_time (TetherSpiceSession *self)
+{
+  if (self->mm_time_at == 0)
+    return 0;
+  return self->mm_time + (guint32) ((g_get_monotonic_time () - self->mm_time_at) / 1000);
+}
+
+void
+tether_spice_session_set_mm_time (TetherSpiceSession *self, guint32 mm_time)
+{
+  gboolean was_set = self->mm_time_at != 0;
+  guint32 expected = tether_spice_session_get_mm_time (self);
+
+  self->mm_time = mm_time;
+  self->mm_time_at = g_get_monotonic_time ();
+  /* Unsigned distance in both directions, wrap-around included. */
+  if (was_set && (guint32) (mm_time - expected) > MM_TIME_RESET_THRESHOLD_MS &&
+      (guint32) (expected - mm_time) > MM_TIME_RESET_THRESHOLD_MS)
+    {
+      g_debug ("session: mm-time jumped from %u to %u", expected, mm_time);
+      g_signal_emit (self, signals[SIGNAL_MM_TIME_RESET], 0);
+    }
+}
+
+gboolean
+tether_spice_session_channel_enabled (TetherSpiceSession *self, int type)
+{
+  const char *name = tether_spice_channel_type_to_string (type);
+
+  if (self->disable_channels != NULL && name != NULL &&
+      g_strv_contains ((const char * const *) self->disable_channels, name))
+    return FALSE;
+  switch (type)
+    {
+    case TETHER_SPICE_CHANNEL_TYPE_PLAYBACK:
+    case TETHER_SPICE_CHANNEL_TYPE_RECORD:
+      return self->enable_audio;
+    case TETHER_SPICE_CHANNEL_TYPE_SMARTCARD:
+      return self->enable_smartcard;
+    case TETHER_SPICE_CHANNEL_TYPE_USBREDIR:
+      return self->enable_usbredir;
+    default:
+      return TRUE;
+    }
+}
+
+TetherSpiceChannel *
+tether_spice_session_add_channel (TetherSpiceSession *self, int type, int id)
+{
+  TetherSpiceChannel *channel;
+
+  if (find_channel (self, type, id) != NULL)
+    return NULL;
+  if (!tether_spice_session_channel_enabled (self, type))
+    {
+      g_debug ("session: %s channel %d is disabled", tether_spice_channel_type_to_string (type), id);
+      return NULL;
+    }
+  channel = tether_spice_channel_new (self, type, id);
+  if (channel == NULL)
+    {
+      g_debug ("session: Tether does not implement channel type %d (%s)", type,
+               tether_spice_channel_type_to_string (type));
+      return NULL;
+    }
+  add_channel (self, channel);
+  return channel;
+}
+
+int
+tether_spice_session_get_cache_size (TetherSpiceSession *self)
+{
+  return self->cache_size;
+}
+
+int
+tether_spice_session_get_glz_window_size (TetherSpiceSession *self)
+{
+  return self->glz_window_size;
+}
+
+char **
+tether_spice_session_dup_disable_effects (TetherSpiceSession *self)
+{
+  return g_strdupv (self->disable_effects);
+}
+
+/* ---- public getters ------------------------------------------------------------------ */
+
+/**
+ * tether_spice_session_get_channels:
+ * @self: a session
+ *
+ * The channels of the session, in the order they were created.
+ *
+ * Returns: (transfer container) (element-type TetherSpiceChannel): a list of
+ *   the channels, which stay owned by the session; free the list with
+ *   g_list_free()
+ */
+GList *
+tether_spice_session_get_channels (TetherSpiceSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
+  return g_list_copy (self->channels);
+}
+
+/**
+ * tether_spice_session_has_channel_type:
+ * @self: a session
+ * @type: a channel type ([enum@SpiceChannelType] value)
+ *
+ * Returns: whether the session has a channel of @type
+ */
+gboolean
+tether_spice_session_has_channel_type (TetherSpiceSession *self, int type)
+{
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), FALSE);
+  for (GList *l = self->channels; l != NULL; l = l->next)
+    if (tether_spice_channel_get_channel_type (l->data) == type)
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * tether_spice_session_get_proxy_uri:
+ * @self: a session
+ *
+ * The proxy the session uses, from [property@SpiceSession:proxy] (or the
+ * `SPICE_PROXY` environment variable when the property was not set at
+ * construction), with the default port filled in.
+ *
+ * Returns: (transfer full) (nullable): the proxy as a #GUri, or %NULL if
+ *   there is none or it is not valid
+ */
+GUri *
+tether_spice_session_get_proxy_uri (TetherSpiceSession *self)
+{
+  TetherSpiceProxy proxy;
+  GUri *uri;
+
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
+  if (self->proxy == NULL || self->proxy[0] == '\0')
+    return NULL;
+  if (!tether_spice_proxy_parse (self->proxy, &proxy, NULL))
+    return NULL;
+  uri = g_uri_build_with_user (G_URI_FLAGS_NONE, proxy.https ? "https" : "http", proxy.user, proxy.password,
+                               NULL, proxy.host, proxy.port, "", NULL, NULL);
+  tether_spice_proxy_clear (&proxy);
+  return uri;
+}
+
+/**
+ * tether_spice_session_get_read_only:
+ * @self: a session
+ *
+ * Returns: whether the session is read-only ([property@SpiceSession:read-only])
+ */
+gboolean
+tether_spice_session_get_read_only (TetherSpiceSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), FALSE);
+  return self->read_only;
+}
+
+/**
+ * tether_spice_session_is_for_migration:
+ * @self: a session
+ *
+ * Whether this is a temporary session made to connect to a migration
+ * destination. Tether does not migrate yet, so this is always %FALSE.
+ *
+ * Returns: %TRUE for a migration session
+ */
+gboolean
+tether_spice_session_is_for_migration (TetherSpiceSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), FALSE);
+  return self->for_migration;
+}
+
+/**
+ * tether_spice_session_get_host:
+ * @self: a session
+ *
+ * Returns: (nullable): [property@SpiceSession:host]
+ */
+const char *
+tether_spice_session_get_host (TetherSpiceSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
+  return self->host;
+}
+
+/**
+ * tether_spice_session_get_port:
+ * @self: a session
+ *
+ * Returns: (nullable): [property@SpiceSession:port]
+ */
+const char *
+tether_spice_session_get_port (TetherSpiceSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
+  return self->port;
+}
+
+/**
+ * tether_spice_session_get_tls_port:
+ * @self: a session
+ *
+ * Returns: (nullable): [property@SpiceSession:tls-port]
+ */
+const char *
+tether_spice_session_get_tls_port (TetherSpiceSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
+  return self->tls_port;
+}
+
+/**
+ * tether_spice_session_get_unix_path:
+ * @self: a session
+ *
+ * Returns: (nullable) (type filename): [property@SpiceSession:unix-path]
+ */
+const char *
+tether_spice_session_get_unix_path (TetherSpiceSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
+  return self->unix_path;
+}
+
+/**
+ * tether_spice_session_get_name:
+ * @self: a session
+ *
+ * Returns: (nullable): the server's VM name ([property@SpiceSession:name]),
+ *   once the main channel received it
+ */
+const char *
+tether_spice_session_get_name (TetherSpiceSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
+  return self->name;
+}
+
+/**
+ * tether_spice_session_get_uuid:
+ * @self: a session
+ *
+ * Returns: (transfer none) (nullable): the server's VM UUID, 16 bytes
+ *   ([property@SpiceSession:uuid]), once the main channel received it
+ */
+GBytes *
+tether_spice_session_get_uuid (TetherSpiceSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
+  return self->uuid;
+}
+
+/**
+ * tether_spice_session_get_uuid_string:
+ * @self: a session
+ *
+ * The server's VM UUID in the usual text form
+ * (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, lower case).
+ *
+ * Returns: (transfer full) (nullable): the UUID, or %NULL when not known
+ */
+char *
+tether_spice_session_get_uuid_string (TetherSpiceSession *self)
+{
+  const guint8 *u;
+  gsize n;
+
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
+  if (self->uuid == NULL)
+    return NULL;
+  u = g_bytes_get_data (self->uuid, &n);
+  if (n != 16)
+    return NULL;
+  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                          u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7],
+                          u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+/**
+ * tether_spice_session_get_migration_state:
+ * @self: a session
+ *
+ * Returns: [property@SpiceSession:migration-state]
+ */
+TetherSpiceSessionMigration
+tether_spice_session_get_migration_state (TetherSpiceSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), TETHER_SPICE_SESSION_MIGRATION_NONE);
+  return self->migration_state;
+}
+
+/**
+ * tether_spice_session_new:
+ *
+ * Creates a session. It belongs to the calling thread's thread-default main
+ * context.
+ *
+ * Returns: (transfer full): a new session
+ */
+TetherSpiceSession *
+tether_spice_session_new (void)
+{
+  return g_object_new (TETHER_TYPE_SPICE_SESSION, NULL);
+}
+
+/* ---- GObject ------------------------------------------------------------------------- */
+
+static void
+tether_spice_session_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TetherSpiceSession *self = TETHER_SPICE_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_CA: g_value_take_boxed (value, byte_array_copy (self->ca)); break;
+    case PROP_CA_FILE: g_value_set_string (value, self->ca_file); break;
+    case PROP_CACHE_SIZE: g_value_set_int (value, self->cache_size); break;
+    case PROP_CERT_SUBJECT: g_value_set_string (value, self->cert_subject); break;
+    case PROP_CIPHERS: g_value_set_string (value, self->ciphers); break;
+    case PROP_CLIENT_SOCKETS: g_value_set_boolean (value, self->client_sockets); break;
+    case PROP_COLOR_DEPTH: g_value_set_int (value, self->color_depth); break;
+    case PROP_DISABLE_EFFECTS: g_value_set_boxed (value, self->disable_effects); break;
+    case PROP_ENABLE_AUDIO: g_value_set_boolean (value, self->enable_audio); break;
+    case PROP_ENABLE_SMARTCARD: g_value_set_boolean (value, self->enable_smartcard); break;
+    case PROP_ENABLE_USBREDIR: g_value_set_boolean (value, self->enable_usbredir); break;
+    case PROP_GL_SCANOUT: g_value_set_boolean (value, self->gl_scanout); break;
+    case PROP_GLZ_WINDOW_SIZE: g_value_set_int (value, self->glz_window_size); break;
+    case PROP_HOST: g_value_set_string (value, self->host); break;
+    case PROP_INHIBIT_KEYBOARD_GRAB: g_value_set_boolean (value, self->inhibit_keyboard_grab); break;
+    case PROP_MIGRATION_STATE: g_value_set_enum (value, self->migration_state); break;
+    case PROP_NAME: g_value_set_string (value, self->name); break;
+    case PROP_PASSWORD: g_value_set_string (value, self->password); break;
+    case PROP_PORT: g_value_set_string (value, self->port); break;
+    case PROP_PROTOCOL: g_value_set_int (value, self->protocol); break;
+    case PROP_PROXY: g_value_set_string (value, self->proxy); break;
+    case PROP_PUBKEY: g_value_take_boxed (value, byte_array_copy (self->pubkey)); break;
+    case PROP_READ_ONLY: g_value_set_boolean (value, self->read_only); break;
+    case PROP_SECURE_CHANNELS: g_value_set_boxed (value, self->secure_channels); break;
+    case PROP_SHARE_DIR_RO: g_value_set_boolean (value, self->share_dir_ro); break;
+    case PROP_SHARED_DIR: g_value_set_string (value, self->shared_dir); break;
+    case PROP_SMARTCARD_CERTIFICATES: g_value_set_boxed (value, self->smartcard_certificates); break;
+    case PROP_SMARTCARD_DB: g_value_set_string (value, self->smartcard_db); break;
+    case PROP_TLS_PORT: g_value_set_string (value, self->tls_port); break;
+    case PROP_UNIX_PATH: g_value_set_string (value, self->unix_path); break;
+    case PROP_URI: g_value_take_string (value, tether_spice_session_get_uri (self)); break;
+    case PROP_USERNAME: g_value_set_string (value, self->username); break;
+    case PROP_UUID: g_value_set_boxed (value, self->uuid); break;
+    case PROP_VERIFY: g_value_set_flags (value, self->verify); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tether_spice_session_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  TetherSpiceSession *self = TETHER_SPICE_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_CA: set_byte_array (self, &self->ca, g_value_get_boxed (value), prop_id); break;
+    case PROP_CA_FILE: set_string (self, &self->ca_file, g_value_get_string (value), prop_id); break;
+    case PROP_CACHE_SIZE: set_int (self, &self->cache_size, g_value_get_int (value), prop_id); break;
+    case PROP_CERT_SUBJECT: set_cert_subject (self, g_value_get_string (value)); break;
+    case PROP_CIPHERS: set_string (self, &self->ciphers, g_value_get_string (value), prop_id); break;
+    case PROP_CLIENT_SOCKETS: set_bool (self, &self->client_sockets, g_value_get_boolean (value), prop_id); break;
+    case PROP_COLOR_DEPTH: set_int (self, &self->color_depth, g_value_get_int (value), prop_id); break;
+    case PROP_DISABLE_EFFECTS: set_strv (self, &self->disable_effects, g_value_get_boxed (value), prop_id); break;
+    case PROP_ENABLE_AUDIO: set_bool (self, &self->enable_audio, g_value_get_boolean (value), prop_id); break;
+    case PROP_ENABLE_SMARTCARD: set_bool (self, &self->enable_smartcard, g_value_get_boolean (value), prop_id); break;
+    case PROP_ENABLE_USBREDIR: set_bool (self, &self->enable_usbredir, g_value_get_boolean (value), prop_id); break;
+    case PROP_GL_SCANOUT: set_bool (self, &self->gl_scanout, g_value_get_boolean (value), prop_id); break;
+    case PROP_GLZ_WINDOW_SIZE: set_int (self, &self->glz_window_size, g_value_get_int (value), prop_id); break;
+    case PROP_HOST: set_string (self, &self->host, g_value_get_string (value), prop_id); break;
+    case PROP_INHIBIT_KEYBOARD_GRAB:
+      set_bool (self, &self->inhibit_keyboard_grab, g_value_get_boolean (value), prop_id);
+      break;
+    case PROP_PASSWORD: set_secret (self, &self->password, g_value_get_string (value), prop_id); break;
+    case PROP_PORT: set_string (self, &self->port, g_value_get_string (value), prop_id); break;
+    case PROP_PROTOCOL: set_int (self, &self->protocol, g_value_get_int (value), prop_id); break;
+    case PROP_PROXY: set_secret (self, &self->proxy, g_value_get_string (value), prop_id); break;
+    case PROP_PUBKEY: set_pubkey (self, g_value_get_boxed (value)); break;
+    case PROP_READ_ONLY: set_bool (self, &self->read_only, g_value_get_boolean (value), prop_id); break;
+    case PROP_SECURE_CHANNELS: set_strv (self, &self->secure_channels, g_value_get_boxed (value), prop_id); break;
+    case PROP_SHARE_DIR_RO: set_bool (self, &self->share_dir_ro, g_value_get_boolean (value), prop_id); break;
+    case PROP_SHARED_DIR: set_string (self, &self->shared_dir, g_value_get_string (value), prop_id); break;
+    case PROP_SMARTCARD_CERTIFICATES:
+      set_strv (self, &self->smartcard_certificates, g_value_get_boxed (value), prop_id);
+      break;
+    case PROP_SMARTCARD_DB: set_string (self, &self->smartcard_db, g_value_get_string (value), prop_id); break;
+    case PROP_TLS_PORT: set_string (self, &self->tls_port, g_value_get_string (value), prop_id); break;
+    case PROP_UNIX_PATH: set_string (self, &self->unix_path, g_value_get_string (value), prop_id); break;
+    case PROP_URI:
+      {
+        const char *uri = g_value_get_string (value);
+        g_autoptr(GError) error = NULL;
+
+        if (uri != NULL && !tether_spice_session_load_uri (self, uri, &error))
+          g_warning ("%s; the uri property is unchanged", error->message);
+      }
+      break;
+    case PROP_USERNAME: set_string (self, &self->username, g_value_get_string (value), prop_id); break;
+    case PROP_VERIFY: set_verify (self, g_value_get_flags (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tether_spice_session_constructed (GObject *object)
+{
+  TetherSpiceSession *self = TETHER_SPICE_SESSION (object);
+
+  G_OBJECT_CLASS (tether_spice_session_parent_class)->constructed (object);
+  if (self->proxy == NULL)
+    self->proxy = g_strdup (g_getenv ("SPICE_PROXY"));
+  if (g_getenv ("SPICE_DISABLE_GL_SCANOUT") != NULL)
+    self->gl_scanout = FALSE;
+}
+
+static void
+tether_spice_session_dispose (GObject *object)
+{
+  TetherSpiceSession *self = TETHER_SPICE_SESSION (object);
+
+  self->disposing = TRUE;
+  g_clear_pointer (&self->disconnect_source, g_source_destroy);
+  /* Quietly: no signals from a session going away. */
+  destroy_channels (self, FALSE, FALSE);
+  G_OBJECT_CLASS (tether_spice_session_parent_class)->dispose (object);
+}
+
+static void
+tether_spice_session_finalize (GObject *object)
+{
+  TetherSpiceSession *self = TETHER_SPICE_SESSION (object);
+
+  g_clear_pointer (&self->ca, g_byte_array_unref);
+  g_free (self->ca_file);
+  g_free (self->cert_subject);
+  g_free (self->ciphers);
+  g_strfreev (self->disable_effects);
+  g_free (self->host);
+  g_free (self->name);
+  tether_spice_secret_clear (&self->password);
+  g_free (self->port);
+  tether_spice_secret_clear (&self->proxy);
+  g_clear_pointer (&self->pubkey, g_byte_array_unref);
+  g_strfreev (self->secure_channels);
+  g_free (self->shared_dir);
+  g_strfreev (self->smartcard_certificates);
+  g_free (self->smartcard_db);
+  g_free (self->tls_port);
+  g_free (self->unix_path);
+  g_free (self->username);
+  g_clear_pointer (&self->uuid, g_bytes_unref);
+  g_strfreev (self->disable_channels);
+  g_main_context_unref (self->context);
+  G_OBJECT_CLASS (tether_spice_session_parent_class)->finalize (object);
+}
+
+static void
+tether_spice_session_class_init (TetherSpiceSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  const GParamFlags rwc = rw | G_PARAM_CONSTRUCT;
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->get_property = tether_spice_session_get_property;
+  object_class->set_property = tether_spice_session_set_property;
+  object_class->constructed = tether_spice_session_constructed;
+  object_class->dispose = tether_spice_session_dispose;
+  object_class->finalize = tether_spice_session_finalize;
+
+  /**
+   * TetherSpiceSession:ca:
+   *
+   * CA certificates in PEM format, possibly several (each between
+   * `-----BEGIN CERTIFICATE-----` and `-----END CERTIFICATE-----`), trusted
+   * for the server's TLS certificate in addition to
+   * [property@SpiceSession:ca-file]. With neither, the system's trust store
+   * is used.
+   */
+  properties[PROP_CA] = g_param_spec_boxed ("ca", NULL, NULL, G_TYPE_BYTE_ARRAY, rw);
+  /**
+   * TetherSpiceSession:ca-file:
+   *
+   * A file of PEM CA certificates trusted for the server's TLS certificate.
+   */
+  properties[PROP_CA_FILE] = g_param_spec_string ("ca-file", NULL, NULL, NULL, rw);
+  /**
+   * TetherSpiceSession:cache-size:
+   *
+   * The image cache size in bytes for display channels; 0 means the default
+   * (80 MiB).
+   */
+  properties[PROP_CACHE_SIZE] = g_param_spec_int ("cache-size", NULL, NULL, 0, G_MAXINT, 0, rw);
+  /**
+   * TetherSpiceSession:cert-subject:
+   *
+   * The subject the server's certificate must have, in spice-gtk's syntax:
+   * `C=XX,O=Example,CN=my server` (attributes in the certificate's order;
+   * `\,` and `\\` escape). Setting it turns on
+   * %TETHER_SPICE_SESSION_VERIFY_SUBJECT, clearing it turns that off.
+   */
+  properties[PROP_CERT_SUBJECT] = g_param_spec_string ("cert-subject", NULL, NULL, NULL, rw);
+  /**
+   * TetherSpiceSession:ciphers:
+   *
+   * The TLS cipher list (OpenSSL syntax in spice-gtk). Kept for
+   * compatibility but not applied: GIO's TLS backend takes priorities only
+   * process-wide, from the `G_TLS_GNUTLS_PRIORITY` environment variable.
+   */
+  properties[PROP_CIPHERS] = g_param_spec_string ("ciphers", NULL, NULL, NULL, rw);
+  /**
+   * TetherSpiceSession:client-sockets:
+   *
+   * Whether the application provides the channels' sockets (see
+   * [method@SpiceSession.open_fd]).
+   */
+  properties[PROP_CLIENT_SOCKETS] = g_param_spec_boolean ("client-sockets", NULL, NULL, FALSE, rw);
+  /**
+   * TetherSpiceSession:color-depth:
+   *
+   * Display color depth. Ignored, as in spice-gtk since 0.37.
+   *
+   * Deprecated: 0.1: ignored
+   */
+  properties[PROP_COLOR_DEPTH] = g_param_spec_int ("color-depth", NULL, NULL, 0, 32, 0, rw | G_PARAM_DEPRECATED);
+  /**
+   * TetherSpiceSession:disable-effects:
+   *
+   * Guest desktop effects to switch off through the agent: `wallpaper`,
+   * `font-smooth`, `animation` or `all`.
+   */
+  properties[PROP_DISABLE_EFFECTS] = g_param_spec_boxed ("disable-effects", NULL, NULL, G_TYPE_STRV, rw);
+  /**
+   * TetherSpiceSession:enable-audio:
+   *
+   * Whether the playback and record channels are created.
+   */
+  properties[PROP_ENABLE_AUDIO] = g_param_spec_boolean ("enable-audio", NULL, NULL, TRUE, rwc);
+  /**
+   * TetherSpiceSession:enable-smartcard:
+   *
+   * Whether the smartcard channel is created.
+   */
+  properties[PROP_ENABLE_SMARTCARD] = g_param_spec_boolean ("enable-smartcard", NULL, NULL, FALSE, rw);
+  /**
+   * TetherSpiceSession:enable-usbredir:
+   *
+   * Whether USB redirection channels are created.
+   */
+  properties[PROP_ENABLE_USBREDIR] = g_param_spec_boolean ("enable-usbredir", NULL, NULL, TRUE, rwc);
+  /**
+   * TetherSpiceSession:gl-scanout:
+   *
+   * Whether display channels offer GL scanout (unix sockets only). %FALSE
+   * when the `SPICE_DISABLE_GL_SCANOUT` environment variable is set.
+   */
+  properties[PROP_GL_SCANOUT] = g_param_spec_boolean ("gl-scanout", NULL, NULL, TRUE, rwc);
+  /**
+   * TetherSpiceSession:glz-window-size:
+   *
+   * The GLZ dictionary window in bytes; 0 means derived from the server's
+   * RAM hint.
+   */
+  properties[PROP_GLZ_WINDOW_SIZE] = g_param_spec_int ("glz-window-size", NULL, NULL, 0, GLZ_WINDOW_SIZE_MAX, 0, rw);
+  /**
+   * TetherSpiceSession:host:
+   *
+   * The server's host name or IP address; also the name TLS checks.
+   */
+  properties[PROP_HOST] = g_param_spec_string ("host", NULL, NULL, "localhost", rwc);
+  /**
+   * TetherSpiceSession:inhibit-keyboard-grab:
+   *
+   * A hint for display widgets not to grab the keyboard.
+   */
+  properties[PROP_INHIBIT_KEYBOARD_GRAB] = g_param_spec_boolean ("inhibit-keyboard-grab", NULL, NULL, FALSE, rw);
+  /**
+   * TetherSpiceSession:migration-state:
+   *
+   * The migration state; always %TETHER_SPICE_SESSION_MIGRATION_NONE as
+   * Tether does not migrate yet.
+   */
+  properties[PROP_MIGRATION_STATE] = g_param_spec_enum ("migration-state", NULL, NULL,
+                                                        TETHER_TYPE_SPICE_SESSION_MIGRATION,
+                                                        TETHER_SPICE_SESSION_MIGRATION_NONE, ro);
+  /**
+   * TetherSpiceSession:name:
+   *
+   * The VM's name, from the server.
+   */
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, ro);
+  /**
+   * TetherSpiceSession:password:
+   *
+   * The ticket (password) for SPICE authentication, at most 60 bytes. Never
+   * logged; wiped from memory when replaced and when the session goes.
+   */
+  properties[PROP_PASSWORD] = g_param_spec_string ("password", NULL, NULL, NULL, rw);
+  /**
+   * TetherSpiceSession:port:
+   *
+   * The plain (unencrypted) port, as a string.
+   */
+  properties[PROP_PORT] = g_param_spec_string ("port", NULL, NULL, NULL, rw);
+  /**
+   * TetherSpiceSession:protocol:
+   *
+   * The SPICE protocol major version; only 2 is spoken.
+   */
+  properties[PROP_PROTOCOL] = g_param_spec_int ("protocol", NULL, NULL, 1, 2, 2, rwc);
+  /**
+   * TetherSpiceSession:proxy:
+   *
+   * An HTTP CONNECT proxy, `[http://|https://][user[:password]@]host[:port]`
+   * (ports 3128 and 3129 by default). When not set at construction, the
+   * `SPICE_PROXY` environment variable is used. An empty string means no
+   * proxy.
+   */
+  properties[PROP_PROXY] = g_param_spec_string ("proxy", NULL, NULL, NULL, rw);
+  /**
+   * TetherSpiceSession:pubkey:
+   *
+   * The server's public key (DER SubjectPublicKeyInfo) to pin. Setting it
+   * turns on %TETHER_SPICE_SESSION_VERIFY_PUBKEY, clearing it turns that
+   * off.
+   */
+  properties[PROP_PUBKEY] = g_param_spec_boxed ("pubkey", NULL, NULL, G_TYPE_BYTE_ARRAY, rw);
+  /**
+   * TetherSpiceSession:read-only:
+   *
+   * Whether the connection is read-only: no input, agent or device data is
+   * sent.
+   */
+  properties[PROP_READ_ONLY] = g_param_spec_boolean ("read-only", NULL, NULL, FALSE, rwc);
+  /**
+   * TetherSpiceSession:secure-channels:
+   *
+   * Channel names (`main`, `display`, …, or `all`) that must use TLS.
+   */
+  properties[PROP_SECURE_CHANNELS] = g_param_spec_boxed ("secure-channels", NULL, NULL, G_TYPE_STRV, rw);
+  /**
+   * TetherSpiceSession:share-dir-ro:
+   *
+   * Whether the shared folder is shared read-only.
+   */
+  properties[PROP_SHARE_DIR_RO] = g_param_spec_boolean ("share-dir-ro", NULL, NULL, FALSE, rwc);
+  /**
+   * TetherSpiceSession:shared-dir:
+   *
+   * The folder shared with the guest over WebDAV.
+   */
+  properties[PROP_SHARED_DIR] = g_param_spec_string ("shared-dir", NULL, NULL, NULL, rwc);
+  /**
+   * TetherSpiceSession:smartcard-certificates:
+   *
+   * Certificates for a software smartcard.
+   */
+  properties[PROP_SMARTCARD_CERTIFICATES] = g_param_spec_boxed ("smartcard-certificates", NULL, NULL,
+                                                                G_TYPE_STRV, rw);
+  /**
+   * TetherSpiceSession:smartcard-db:
+   *
+   * The NSS database holding [property@SpiceSession:smartcard-certificates].
+   */
+  properties[PROP_SMARTCARD_DB] = g_param_spec_string ("smartcard-db", NULL, NULL, NULL, rw);
+  /**
+   * TetherSpiceSession:tls-port:
+   *
+   * The TLS port, as a string.
+   */
+  properties[PROP_TLS_PORT] = g_param_spec_string ("tls-port", NULL, NULL, NULL, rw);
+  /**
+   * TetherSpiceSession:unix-path:
+   *
+   * A unix socket to connect every channel to, instead of TCP.
+   */
+  properties[PROP_UNIX_PATH] = g_param_spec_string ("unix-path", NULL, NULL, NULL, rwc);
+  /**
+   * TetherSpiceSession:uri:
+   *
+   * The server as a URI. Setting it sets host, ports or unix path, and the
+   * user name and password when the URI has them; a bad URI is refused with
+   * a warning (use [method@SpiceSession.load_uri] to get an error instead).
+   * Reading it gives the canonical form of [method@SpiceSession.get_uri].
+   */
+  properties[PROP_URI] = g_param_spec_string ("uri", NULL, NULL, NULL, rw);
+  /**
+   * TetherSpiceSession:username:
+   *
+   * The user name for SASL authentication.
+   */
+  properties[PROP_USERNAME] = g_param_spec_string ("username", NULL, NULL, NULL, rw);
+  /**
+   * TetherSpiceSession:uuid:
+   *
+   * The VM's UUID from the server, 16 bytes. spice-gtk's property of this
+   * name is a raw pointer; this one is a #GBytes, usable from any language.
+   * See also [method@SpiceSession.get_uuid_string].
+   */
+  properties[PROP_UUID] = g_param_spec_boxed ("uuid", NULL, NULL, G_TYPE_BYTES, ro);
+  /**
+   * TetherSpiceSession:verify:
+   *
+   * Which parts of the server's TLS certificate are checked.
+   */
+  properties[PROP_VERIFY] = g_param_spec_flags ("verify", NULL, NULL, TETHER_TYPE_SPICE_SESSION_VERIFY,
+                                                TETHER_SPICE_SESSION_VERIFY_HOSTNAME, rwc);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TetherSpiceSession::channel-new:
+   * @session: the session
+   * @channel: the new channel
+   *
+   * A channel was created: the main channel on connect, then one for each
+   * channel the server offers that Tether implements and the session
+   * enables. Connect to the channel's signals here, and call
+   * [method@SpiceChannel.connect] on the channels you want.
+   */
+  signals[SIGNAL_CHANNEL_NEW] = g_signal_new ("channel-new", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_FIRST,
+                                              0, NULL, NULL, NULL, G_TYPE_NONE, 1, TETHER_TYPE_SPICE_CHANNEL);
+  /**
+   * TetherSpiceSession::channel-destroy:
+   * @session: the session
+   * @channel: the channel going away
+   *
+   * A channel is being destroyed (on disconnect).
+   */
+  signals[SIGNAL_CHANNEL_DESTROY] = g_signal_new ("channel-destroy", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_FIRST,
+                                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, TETHER_TYPE_SPICE_CHANNEL);
+  /**
+   * TetherSpiceSession::disconnected:
+   * @session: the session
+   *
+   * All channels have been destroyed: after [method@SpiceSession.disconnect],
+   * or when the main channel closed or failed.
+   */
+  signals[SIGNAL_DISCONNECTED] = g_signal_new ("disconnected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_FIRST,
+                                               0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * TetherSpiceSession::mm-time-reset:
+   * @session: the session
+   *
+   * The server's multimedia clock jumped (by more than a second): audio and
+   * video timing should restart.
+   */
+  signals[SIGNAL_MM_TIME_RESET] = g_signal_new ("mm-time-reset", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_FIRST,
+                                                0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+tether_spice_session_init (TetherSpiceSession *self)
+{
+  self->context = g_main_context_ref_thread_default ();
+}

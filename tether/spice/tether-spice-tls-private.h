@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * TLS for SPICE channels (docs/spice-protocol.md §2.3), through GIO's TLS
+ * backend (glib-networking) with Tether's own certificate checks:
+ *
+ * - the TLS connection gets no certificate database, so every handshake asks
+ *   `accept-certificate`, where Tether decides with the session's `verify`
+ *   flags, in spice-gtk's order: a pinned public key that matches is accepted
+ *   at once; otherwise the chain must be trusted (anchors from `ca` and
+ *   `ca-file`, or the system's trust store when neither is given), and then
+ *   the subject (SUBJECT, which wins) or the host name (HOSTNAME) must match;
+ * - certificates and keys are examined with OpenSSL (DER in, no I/O).
+ *
+ * Failures are TETHER_SPICE_ERROR_TLS errors whose message gives the reason:
+ * unknown CA, expired, bad identity, subject mismatch, public key mismatch.
+ *
+ * The `ciphers` property cannot be applied per connection: glib-networking
+ * with GnuTLS takes priority strings only process-wide (the
+ * G_TLS_GNUTLS_PRIORITY environment variable, read once). A non-empty
+ * `ciphers` value is reported once with g_message() and otherwise ignored.
+ */
+
+#include <gio/gio.h>
+
+#include "tether-spice-session.h"
+
+G_BEGIN_DECLS
+
+/* Tether's limits on TLS configuration input. */
+#define TETHER_SPICE_CERT_SUBJECT_MAX_LENGTH 4096u
+#define TETHER_SPICE_CERT_SUBJECT_MAX_RDNS   32u
+#define TETHER_SPICE_CA_MAX_SIZE             (1024u * 1024u)
+#define TETHER_SPICE_CA_MAX_CERTS            256u
+#define TETHER_SPICE_PUBKEY_MAX_SIZE         (16u * 1024u)
+
+typedef struct {
+  char *key;    /* an attribute name: C, ST, L, O, OU, CN, ... or a dotted OID */
+  char *value;  /* UTF-8, not empty */
+} TetherSpiceRdn;
+
+/* Parses spice-gtk's cert-subject syntax: comma-separated KEY=VALUE, spaces
+ * before a key skipped, "\," and "\\" the only escapes, no empty values.
+ * *@out gets a GPtrArray of TetherSpiceRdn (it frees them). Errors are
+ * G_IO_ERROR_INVALID_ARGUMENT. */
+gboolean tether_spice_cert_subject_parse (const char  *subject,
+                                          GPtrArray  **out,
+                                          GError     **error);
+
+/* A certificate's subject in the same syntax (DER certificate in), for error
+ * messages and tests; NULL if the DER does not parse. */
+char    *tether_spice_cert_subject_from_der (const guint8 *der,
+                                             gsize         len);
+
+typedef struct {
+  TetherSpiceSessionVerify verify;
+  char   *host;          /* the name checked by HOSTNAME */
+  GBytes *ca;            /* PEM text, may be NULL */
+  char   *ca_file;       /* may be NULL */
+  char   *cert_subject;  /* may be NULL */
+  GBytes *pubkey;        /* DER SubjectPublicKeyInfo, may be NULL */
+  char   *ciphers;       /* may be NULL; see above */
+} TetherSpiceTlsParams;
+
+void       tether_spice_tls_params_copy  (TetherSpiceTlsParams       *dest,
+                                          const TetherSpiceTlsParams *src);
+void       tether_spice_tls_params_clear (TetherSpiceTlsParams       *params);
+
+/* Runs a TLS client handshake over @base and checks the server. */
+void       tether_spice_tls_wrap_async   (GIOStream                  *base,
+                                          const TetherSpiceTlsParams *params,
+                                          GCancellable               *cancellable,
+                                          GAsyncReadyCallback         callback,
+                                          gpointer                    user_data);
+GIOStream *tether_spice_tls_wrap_finish  (GAsyncResult               *result,
+                                          GError                    **error);
+
+/* The certificate checks alone, on a DER leaf certificate and the verdict of
+ * the chain check (@chain_flags: 0 when trusted). Returns TRUE to accept, or
+ * FALSE with the reason in @error (TETHER_SPICE_ERROR_TLS). For unit tests and
+ * the fuzzer; the handshake calls it too. */
+gboolean   tether_spice_tls_check_leaf   (const TetherSpiceTlsParams *params,
+                                          const guint8               *der,
+                                          gsize                       der_len,
+                                          GTlsCertificateFlags        chain_flags,
+                                          GError                    **error);
+
+/* Splits PEM text into certificates (at most TETHER_SPICE_CA_MAX_CERTS). */
+GList     *tether_spice_tls_certs_from_pem (const char *pem,
+                                            gsize       len,
+                                            GError    **error);
+
+G_END_DECLS
