@@ -9,26 +9,18 @@
 #include <tether/tether.h>
 
 #include "tether-tool.h"
+#include "tether-x2go-cli.h"
 #include "tether-spice-cli.h"
 
 static int cmd_help (int argc, char **argv);
 static int cmd_version (int argc, char **argv);
-
-/* Subcommands that later work fills in say so, with a clear exit status. */
-static int
-cmd_not_built (const char *name)
-{
-  g_printerr ("tether %s: not supported yet in this version (%s)\n",
-              name, tether_get_version_string ());
-  return TETHER_EXIT_NOT_SUPPORTED;
-}
 
 static int
 cmd_x2go (int argc, char **argv)
 {
   if (argc >= 2 && g_str_equal (argv[1], "profile"))
     return tether_tool_x2go_profile (argc - 1, argv + 1);
-  return cmd_not_built ("x2go");
+  return tether_x2go_main (argc, argv);
 }
 
 static int

@@ -9,3 +9,5 @@
 
 #include "tether-x2go-profiles.h"
 #include "tether-x2go-session-info.h"
+#include "tether-x2go-session.h"
+#include "tether-x2go-client.h"

@@ -1,0 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* `tether x2go`: a pyhoca-cli compatible X2Go client (tools/tether-x2go.c).
+ * argv[0] is the command name. */
+int tether_x2go_main (int argc, char **argv);
