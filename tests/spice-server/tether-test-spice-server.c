@@ -257,16 +257,21 @@ produce_frame (void)
     spice_qxl_wakeup (&server.qxl);
 }
 
-/* Produces the frames that are due while the worker has room for them.
- * Runs from the tick source: at the next frame time, or when the worker
- * took a command while the producer waited for room. */
+/* Produces the frames that are due while the worker has room for them, at
+ * most MAX_PENDING_DRAWS per run so that the main loop gets back to
+ * spice-server's sockets and the signals (the tick also runs at a lower
+ * priority than those). Runs from the tick source: at the next frame time,
+ * right away when it stopped at the per-run limit, or when the worker took
+ * a command while the producer waited for room. Keeping the queue full
+ * matters: a worker that finds it empty polls again only some milliseconds
+ * later. */
 static void
 pump (void)
 {
   gint64 now = g_get_monotonic_time ();
 
   g_source_set_ready_time (server.tick, -1);
-  while (frames_remain ())
+  for (guint made = 0; frames_remain (); made++)
     {
       gboolean room;
 
@@ -275,13 +280,19 @@ pump (void)
           g_source_set_ready_time (server.tick, server.next_due);
           return;
         }
+      if (made == MAX_PENDING_DRAWS)
+        {
+          g_source_set_ready_time (server.tick, 0);   /* next iteration */
+          return;
+        }
       g_mutex_lock (&server.lock);
       room = g_queue_get_length (&server.pending) < MAX_PENDING_DRAWS;
       if (!room)
-        server.pump_waiting = TRUE;
+        server.pump_waiting = TRUE;   /* qxl_get_command wakes us */
       g_mutex_unlock (&server.lock);
       if (!room)
         return;
+
       produce_frame ();
       if (server.period > 0)
         {
@@ -1134,6 +1145,7 @@ main (int argc, char **argv)
   server.cursor_pending = cursor_cmd_new ();
   server.tick = g_source_new (&tick_funcs, sizeof (GSource));
   g_source_set_name (server.tick, "frame-tick");
+  g_source_set_priority (server.tick, G_PRIORITY_DEFAULT_IDLE);
   g_source_set_ready_time (server.tick, -1);
   g_source_attach (server.tick, NULL);
   tss_core_set_print_channels (server.print_channels);
