@@ -19,6 +19,7 @@ that is impossible). Prints PASS/FAIL lines; exit status 1 if any check failed.
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -615,7 +616,11 @@ def main():
     except Exception as e:          # a crash in the harness is a failure, not a pass
         check(False, f"suite {sys.argv[2]} raised {type(e).__name__}: {e}")
     print(f"{sys.argv[2]}: {failures} failure(s) in {time.monotonic() - t0:.1f} s")
-    return 1 if failures else 0
+    if failures:
+        print(f"pictures and server logs kept in {TMP}")
+        return 1
+    shutil.rmtree(TMP, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
