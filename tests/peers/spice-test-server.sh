@@ -46,15 +46,11 @@ PKI=$STATE/.pki
 EXE_NAME=tether-test-spice-server
 CERT_SUBJECT='C=XX,O=Tether Test,CN=localhost'
 PROG=${0##*/}
+DEFAULT_INSTANCE=synthetic
+# shellcheck source=tests/peers/spice-peer-common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/spice-peer-common.sh"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { say "error: $1"; exit "${2:-1}"; }  # MESSAGE [STATUS]
-
-usage() {
-    sed -n '2,/^$/s/^# \{0,1\}//p' "$0" >&2   # the comment block above
-    exit 2
-}
 
 find_server() {
     local c
@@ -86,9 +82,6 @@ ensure_packages() {
 
 # --- test PKI (one CA + server cert shared by all instances, plus a wrong CA) --
 
-ossl() {
-    openssl "$@" 2>>"$OSSL_LOG" || die "openssl $1 failed: $(tail -n 5 "$OSSL_LOG")"
-}
 
 make_ca() { # DIR NAME CN
     ossl req -x509 -new -newkey rsa:2048 -nodes -sha256 -days 3650 \
@@ -124,15 +117,7 @@ ensure_pki() {
 
 # --- helpers --------------------------------------------------------------------
 
-shq() {
-    if [[ $1 =~ ^[A-Za-z0-9_./:=,@%+-]*$ ]]; then
-        printf '%s' "$1"
-    else
-        printf "'%s'" "${1//\'/\'\\\'\'}"
-    fi
-}
 
-valid_name() { [[ $1 =~ ^[A-Za-z0-9_][A-Za-z0-9._-]*$ ]]; }
 
 uuid_for() {
     local h v
@@ -141,12 +126,6 @@ uuid_for() {
     printf '%s-%s-3%s-%s%s-%s' "${h:0:8}" "${h:8:4}" "${h:13:3}" "$v" "${h:17:3}" "${h:20:12}"
 }
 
-proc_state() {
-    local stat
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-    stat=${stat##*) }
-    printf '%s' "${stat%% *}"
-}
 
 # Is PID a live, non-zombie tether-test-spice-server started with pid file FILE?
 server_alive() {
@@ -162,13 +141,6 @@ server_alive() {
     return 1
 }
 
-proc_done() {
-    local state tasks
-    state=$(proc_state "$1") || return 0
-    [[ $state == [ZX] ]] || return 1
-    tasks=(/proc/"$1"/task/*)
-    ((${#tasks[@]} <= 1))
-}
 
 instance_pid() {
     local dir=$STATE/$1 pid
@@ -192,11 +164,6 @@ run_detached() {
     exec setsid "$@"
 }
 
-lock_state() {
-    mkdir -p "$STATE"
-    exec {LOCK_FD}>"$STATE/.lock"
-    flock -w 600 "$LOCK_FD" || die "timed out waiting for $STATE/.lock"
-}
 
 # --- stop -----------------------------------------------------------------------
 
@@ -399,47 +366,13 @@ cmd_start() {
         SPICE_HEIGHT "$height"
         SPICE_IMAGE_COMPRESSION "$image"
     )
-    : >"$dir/env.tmp"
-    for ((i = 0; i < ${#kv[@]}; i += 2)); do
-        printf '%s=%s\n' "${kv[i]}" "$(shq "${kv[i + 1]}")" >>"$dir/env.tmp"
-    done
-    printf '%s\n' "$spec" >"$dir/spec"
-    mv "$dir/env.tmp" "$dir/env"
-    say "$name running (pid $pid) at $uri"
-    cat "$dir/env"
+    write_env "$dir" "$name" "$pid" "$uri" "$spec" "${kv[@]}"
 }
 
 # --- status / env / list ---------------------------------------------------------
 
-cmd_status() {
-    local name=${1:-synthetic} pid
-    valid_name "$name" || die "bad instance name: $name" 2
-    if pid=$(instance_pid "$name"); then echo "running $pid"; else echo stopped; return 1; fi
-}
 
-cmd_env() {
-    local name=${1:-synthetic}
-    valid_name "$name" || die "bad instance name: $name" 2
-    if ! instance_pid "$name" >/dev/null || [[ ! -f $STATE/$name/env ]]; then
-        die "$name is not running"
-    fi
-    cat "$STATE/$name/env"
-}
 
-cmd_list() {
-    local d name pid uri
-    for d in "$STATE"/*/; do
-        [[ -d $d ]] || continue
-        d=${d%/}; name=${d##*/}
-        if pid=$(instance_pid "$name"); then
-            # shellcheck source=/dev/null
-            uri=$(. "$d/env" 2>/dev/null && printf '%s' "$SPICE_URI")
-            echo "$name running $pid $uri"
-        else
-            echo "$name stopped"
-        fi
-    done
-}
 
 cmd=${1:-}
 (($#)) && shift
