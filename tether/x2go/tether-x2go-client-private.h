@@ -78,7 +78,8 @@ void               tether_x2go_client_set_confirm_interval (TetherX2goClient *se
 void               tether_x2go_client_session_changed (TetherX2goClient  *self);
 
 /* The inside of TetherX2goClient, shared by tether-x2go-client.c (the
- * object, registry and operations) and tether-x2go-client-queries.c. */
+ * object and the registry), tether-x2go-client-ops.c (the async
+ * operations) and tether-x2go-client-queries.c. */
 struct _TetherX2goClient {
   GObject                    parent_instance;
 
