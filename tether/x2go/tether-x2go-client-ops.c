@@ -148,48 +148,6 @@ tether_x2go_client_disconnect_session (TetherX2goClient *self,
   return TRUE;
 }
 
-/**
- * tether_x2go_client_disconnect_profile:
- * @self: a client
- * @profile_name: a profile name
- * @error: return location for a #GError
- *
- * Disconnects every registered session whose profile name (the
- * `profile_name` option of the registration) is @profile_name, as
- * [method@X2goClient.disconnect_session] does for one.
- *
- * Returns: %TRUE when at least one session had that profile name; else
- *   %FALSE with %TETHER_X2GO_ERROR_NO_SUCH_PROFILE
- *
- * Since: 0.1
- */
-gboolean
-tether_x2go_client_disconnect_profile (TetherX2goClient *self,
-                                       const char       *profile_name,
-                                       GError          **error)
-{
-  g_autoptr(GPtrArray) matching = g_ptr_array_new_with_free_func (g_object_unref);
-
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), FALSE);
-  for (guint i = 0; profile_name != NULL && i < self->order->len; i++)
-    {
-      TetherX2goSession *s = g_ptr_array_index (self->order, i);
-
-      if (g_strcmp0 (tether_x2go_session_get_profile_name (s), profile_name) == 0)
-        g_ptr_array_add (matching, g_object_ref (s));
-    }
-  if (matching->len == 0)
-    {
-      g_set_error (error, TETHER_X2GO_ERROR, TETHER_X2GO_ERROR_NO_SUCH_PROFILE,
-                   "no registered session has the profile name '%s'",
-                   profile_name != NULL ? profile_name : "(null)");
-      return FALSE;
-    }
-  for (guint i = 0; i < matching->len; i++)
-    tether_x2go_session_disconnect (g_ptr_array_index (matching, i));
-  return TRUE;
-}
-
 #define DEFINE_BOOL_OP(op, call)                                                     \
   {                                                                                  \
     GTask *task;                                                                     \

@@ -57,6 +57,7 @@ enum {
   PROP_0,
   PROP_REFRESH_INTERVAL,
   PROP_USE_LISTSESSIONS_CACHE,
+  PROP_CLIENT_ROOTDIR,
   PROP_SESSIONS_ROOTDIR,
   PROP_SSH_ROOTDIR,
   PROP_NXPROXY_PATH,
@@ -407,6 +408,9 @@ tether_x2go_client_set_property (GObject      *object,
     case PROP_USE_LISTSESSIONS_CACHE:
       tether_x2go_client_set_use_listsessions_cache (self, g_value_get_boolean (value));
       break;
+    case PROP_CLIENT_ROOTDIR:
+      tether_x2go_client_set_client_rootdir (self, g_value_get_string (value));
+      break;
     case PROP_SESSIONS_ROOTDIR:
       tether_x2go_client_set_sessions_rootdir (self, g_value_get_string (value));
       break;
@@ -440,6 +444,9 @@ tether_x2go_client_get_property (GObject    *object,
     case PROP_USE_LISTSESSIONS_CACHE:
       g_value_set_boolean (value, self->use_listsessions_cache);
       break;
+    case PROP_CLIENT_ROOTDIR:
+      g_value_set_string (value, self->client_rootdir);
+      break;
     case PROP_SESSIONS_ROOTDIR:
       g_value_set_string (value, self->sessions_rootdir);
       break;
@@ -468,6 +475,8 @@ tether_x2go_client_dispose (GObject *object)
       tether_x2go_session_shutdown (g_ptr_array_index (self->order, i));
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->order, g_ptr_array_unref);
+  g_clear_pointer (&self->reserved, g_hash_table_unref);
+  tether_x2go_client_forget_profiles (self);
   if (self->factory_destroy != NULL)
     self->factory_destroy (self->factory_data);
   self->factory_destroy = NULL;
@@ -480,6 +489,7 @@ tether_x2go_client_finalize (GObject *object)
 {
   TetherX2goClient *self = TETHER_X2GO_CLIENT (object);
 
+  g_free (self->client_rootdir);
   g_free (self->sessions_rootdir);
   g_free (self->ssh_rootdir);
   g_free (self->nxproxy_path);
@@ -494,7 +504,9 @@ tether_x2go_client_init (TetherX2goClient *self)
   self->context = g_main_context_ref_thread_default ();
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->order = g_ptr_array_new_with_free_func (g_object_unref);
+  self->reserved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->refresh_interval = DEFAULT_REFRESH_INTERVAL;
+  self->client_rootdir = g_build_filename (g_get_home_dir (), ".x2goclient", NULL);
   self->sessions_rootdir = g_build_filename (g_get_home_dir (), ".x2go", NULL);
   self->ssh_rootdir = g_build_filename (g_get_home_dir (), ".ssh", NULL);
   self->nxproxy_path = g_strdup ("nxproxy");
@@ -536,6 +548,17 @@ tether_x2go_client_class_init (TetherX2goClientClass *klass)
    */
   properties[PROP_USE_LISTSESSIONS_CACHE] =
     g_param_spec_boolean ("use-listsessions-cache", NULL, NULL, FALSE, rw);
+  /**
+   * TetherX2goClient:client-rootdir:
+   *
+   * The folder of the client's configuration files, where the session
+   * profiles (its `sessions` file, see [method@X2goClient.get_profiles])
+   * are; `~/.x2goclient` by default (python-x2go's `client_rootdir`).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_CLIENT_ROOTDIR] =
+    g_param_spec_string ("client-rootdir", NULL, NULL, NULL, rw);
   /**
    * TetherX2goClient:sessions-rootdir:
    *
@@ -904,10 +927,56 @@ set_string_prop (TetherX2goClient *self, char **slot, const char *value, guint p
 }
 
 /**
+ * tether_x2go_client_get_client_rootdir:
+ * @self: a client
+ *
+ * The reference's `get_client_rootdir()`.
+ *
+ * Returns: (transfer none) (type filename): the folder of the client's
+ *   configuration files
+ *
+ * Since: 0.1
+ */
+const char *
+tether_x2go_client_get_client_rootdir (TetherX2goClient *self)
+{
+  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
+  return self->client_rootdir;
+}
+
+/**
+ * tether_x2go_client_set_client_rootdir:
+ * @self: a client
+ * @path: (nullable) (type filename): the folder of the client's
+ *   configuration files; %NULL for `~/.x2goclient`
+ *
+ * Sets [property@X2goClient:client-rootdir]. The session profiles are read
+ * from the new folder when next needed; a #TetherX2goProfiles got from
+ * [method@X2goClient.get_profiles] before stays with the old one.
+ *
+ * Since: 0.1
+ */
+void
+tether_x2go_client_set_client_rootdir (TetherX2goClient *self,
+                                       const char       *path)
+{
+  g_autofree char *def = NULL;
+
+  g_return_if_fail (TETHER_X2GO_IS_CLIENT (self));
+  if (path == NULL)
+    path = def = g_build_filename (g_get_home_dir (), ".x2goclient", NULL);
+  if (g_strcmp0 (path, self->client_rootdir) != 0)
+    tether_x2go_client_forget_profiles (self);
+  set_string_prop (self, &self->client_rootdir, path, PROP_CLIENT_ROOTDIR);
+}
+
+/**
  * tether_x2go_client_get_sessions_rootdir:
  * @self: a client
  *
- * Returns: (transfer none): the local sessions folder
+ * The reference's `get_sessions_rootdir()`.
+ *
+ * Returns: (transfer none) (type filename): the local sessions folder
  *
  * Since: 0.1
  */
@@ -921,7 +990,8 @@ tether_x2go_client_get_sessions_rootdir (TetherX2goClient *self)
 /**
  * tether_x2go_client_set_sessions_rootdir:
  * @self: a client
- * @path: (nullable): the local sessions folder; %NULL for `~/.x2go`
+ * @path: (nullable) (type filename): the local sessions folder; %NULL for
+ *   `~/.x2go`
  *
  * Sets [property@X2goClient:sessions-rootdir]. Sessions started later use it.
  *
@@ -943,7 +1013,9 @@ tether_x2go_client_set_sessions_rootdir (TetherX2goClient *self,
  * tether_x2go_client_get_ssh_rootdir:
  * @self: a client
  *
- * Returns: (transfer none): the SSH folder
+ * The reference's `get_ssh_rootdir()`.
+ *
+ * Returns: (transfer none) (type filename): the SSH folder
  *
  * Since: 0.1
  */
@@ -957,7 +1029,7 @@ tether_x2go_client_get_ssh_rootdir (TetherX2goClient *self)
 /**
  * tether_x2go_client_set_ssh_rootdir:
  * @self: a client
- * @path: (nullable): the SSH folder; %NULL for `~/.ssh`
+ * @path: (nullable) (type filename): the SSH folder; %NULL for `~/.ssh`
  *
  * Sets [property@X2goClient:ssh-rootdir]: where `known_hosts` and the
  * default keys are, unless a registration names them.
@@ -1098,7 +1170,8 @@ valid_server (const char *server)
  *   `profile_name` (s), `profile_id` (s), `session_name` (s: an existing
  *   server-side session to resume), `server`, `port`, `username`.
  *   Options for features not built yet (printing, folder sharing, MIME box,
- *   sound, published applications, SSH proxies, agent forwarding) fail with
+ *   sound, published applications, SSH proxies, agent forwarding, host keys
+ *   under per-profile aliases) fail with
  *   %G_IO_ERROR_NOT_SUPPORTED when they ask for the feature.
  * @error: return location for a #GError
  *
@@ -1122,22 +1195,48 @@ tether_x2go_client_register_session (TetherX2goClient *self,
   TetherX2goSessionOptions opts;
   g_autofree char *host = NULL;
   g_autofree char *user = NULL;
-  g_autofree char *uuid = NULL;
-  TetherX2goSession *session;
 
   g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (options != NULL)
-    g_variant_ref_sink (options);
-  if (!tether_x2go_session_options_parse (options, &opts, error))
+  if (!tether_x2go_client_prepare_registration (self, server, port, username, options, &host,
+                                                &port, &user, &opts, error))
     {
-      g_clear_pointer (&options, g_variant_unref);
+      tether_x2go_session_options_clear (&opts);
       return NULL;
     }
-  g_clear_pointer (&options, g_variant_unref);
+  return tether_x2go_client_add_session (self, host, port, user, &opts);
+}
 
-  host = g_strdup (server != NULL ? server : opts.server);
+gboolean
+tether_x2go_client_prepare_registration (TetherX2goClient         *self,
+                                         const char               *server,
+                                         guint                     port,
+                                         const char               *username,
+                                         GVariant                 *options,
+                                         char                    **host_out,
+                                         guint                    *port_out,
+                                         char                    **user_out,
+                                         TetherX2goSessionOptions *opts,
+                                         GError                  **error)
+{
+  g_autofree char *host = NULL;
+  g_autofree char *user = NULL;
+  gboolean ok;
+
+  *host_out = *user_out = NULL;
+  *port_out = 0;
+  if (options != NULL)
+    g_variant_ref_sink (options);
+  ok = tether_x2go_session_options_parse (options, opts, error);
+  g_clear_pointer (&options, g_variant_unref);
+  if (!ok)
+    {
+      memset (opts, 0, sizeof *opts);
+      return FALSE;
+    }
+
+  host = g_strdup (server != NULL ? server : opts->server);
   if (host != NULL)
     g_strstrip (host);
   if (g_strcmp0 (host, "localhost") == 0 || g_strcmp0 (host, "localhost.localdomain") == 0)
@@ -1152,69 +1251,63 @@ tether_x2go_client_register_session (TetherX2goClient *self,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    host == NULL ? "no X2Go server given"
                                 : "%s is not a valid host name or address", q);
-      tether_x2go_session_options_clear (&opts);
-      return NULL;
+      return FALSE;
     }
   if (port == 0)
-    port = opts.port != 0 ? opts.port : TETHER_X2GO_DEFAULT_SSH_PORT;
+    port = opts->port != 0 ? opts->port : TETHER_X2GO_DEFAULT_SSH_PORT;
   if (port > 65535)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "%u is not a valid port number", port);
-      tether_x2go_session_options_clear (&opts);
-      return NULL;
+      return FALSE;
     }
   user = g_strdup (username != NULL ? username
-                                    : opts.username != NULL ? opts.username : g_get_user_name ());
+                                    : opts->username != NULL ? opts->username : g_get_user_name ());
   if (!tether_x2go_is_user_name (user))
     {
       g_autofree char *q = tether_x2go_quote_for_message (user);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "%s is not a valid user name", q);
-      tether_x2go_session_options_clear (&opts);
-      return NULL;
+      return FALSE;
     }
   if (g_hash_table_size (self->sessions) >= MAX_SESSIONS)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
                    "too many registered sessions (at most %d)", MAX_SESSIONS);
-      tether_x2go_session_options_clear (&opts);
-      return NULL;
+      return FALSE;
     }
-  if (opts.known_hosts == NULL)
-    opts.known_hosts = g_build_filename (self->ssh_rootdir, "known_hosts", NULL);
+  if (opts->known_hosts == NULL)
+    opts->known_hosts = g_build_filename (self->ssh_rootdir, "known_hosts", NULL);
+  *host_out = g_steal_pointer (&host);
+  *port_out = port;
+  *user_out = g_steal_pointer (&user);
+  return TRUE;
+}
 
-  uuid = g_uuid_string_random ();
-  session = tether_x2go_session_new (self, uuid, host, port, user, &opts);
+char *
+tether_x2go_client_add_session (TetherX2goClient         *self,
+                                const char               *host,
+                                guint                     port,
+                                const char               *user,
+                                TetherX2goSessionOptions *opts)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  TetherX2goSession *session;
+
+  if (opts->profile_id == NULL)
+    {
+      /* Like python-x2go, a session without a profile gets a profile ID of
+       * its own: the UTC time with microseconds. */
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autofree char *stamp = g_date_time_format (now, "%Y%m%d%H%M%S");
+
+      opts->profile_id = g_strdup_printf ("%s%06d", stamp, g_date_time_get_microsecond (now));
+    }
+  session = tether_x2go_session_new (self, uuid, host, port, user, opts);
   g_hash_table_insert (self->sessions, g_strdup (uuid), session);
   g_ptr_array_add (self->order, session);
   g_debug ("registered session %s: %s@%s:%u", uuid, user, host, port);
   return g_steal_pointer (&uuid);
-}
-
-/**
- * tether_x2go_client_register_session_from_profile:
- * @self: a client
- * @profile_name: a session profile's name
- * @error: return location for a #GError
- *
- * Registers a session from a profile of `~/.x2goclient/sessions`. Session
- * profiles are not built yet: this fails with %G_IO_ERROR_NOT_SUPPORTED.
- *
- * Returns: (transfer full) (nullable): the uuid, or %NULL on error
- *
- * Since: 0.1
- */
-char *
-tether_x2go_client_register_session_from_profile (TetherX2goClient *self,
-                                                  const char       *profile_name,
-                                                  GError          **error)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-               "session profiles are not supported by Tether yet (profile '%s')",
-               profile_name != NULL ? profile_name : "(null)");
-  return NULL;
 }
 
 /**
@@ -1244,6 +1337,7 @@ tether_x2go_client_unregister_session (TetherX2goClient *self,
     return FALSE;
   g_object_ref (s);
   tether_x2go_session_shutdown (s);
+  g_hash_table_remove (self->reserved, session_uuid);
   g_hash_table_remove (self->sessions, session_uuid);
   g_ptr_array_remove (self->order, s);
   g_object_unref (s);
