@@ -318,6 +318,30 @@ reserved_session_of (TetherX2goClient *self, const char *profile_name)
   return NULL;
 }
 
+/* The caller's password or passphrase, straight into @slot (no copy of it
+ * goes through the merged options). */
+static gboolean
+take_secret (GVariant *overrides, const char *key, char **slot, GError **error)
+{
+  g_autoptr(GVariant) v = NULL;
+
+  if (overrides == NULL)
+    return TRUE;
+  v = g_variant_lookup_value (overrides, key, NULL);
+  if (v == NULL)
+    return TRUE;
+  if (!g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "session option '%s': expected a value of type 's', got '%s'", key,
+                   g_variant_get_type_string (v));
+      return FALSE;
+    }
+  tether_x2go_secret_free (*slot);
+  *slot = g_variant_dup_string (v, NULL);
+  return TRUE;
+}
+
 /* Registers a session of profile @id; @reserve: for
  * register_all_session_profiles (the session waits to be handed out). */
 static char *
@@ -344,7 +368,9 @@ register_profile (TetherX2goClient   *self,
   options = tether_x2go_profile_to_session_options (config, id, name, overrides, error);
   if (options == NULL ||
       !tether_x2go_client_prepare_registration (self, NULL, 0, NULL, options, &host, &port,
-                                                &user, &opts, error))
+                                                &user, &opts, error) ||
+      !take_secret (overrides, "password", &opts.password, error) ||
+      !take_secret (overrides, "passphrase", &opts.passphrase, error))
     {
       if (options != NULL)
         tether_x2go_session_options_clear (&opts);

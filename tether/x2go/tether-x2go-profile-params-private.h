@@ -34,9 +34,10 @@ G_BEGIN_DECLS
 GVariant *tether_x2go_profile_to_session_params  (GVariant    *config);
 
 /* @overrides: NULL or an a{sv} of register_session options that replace the
- * profile's (they may not name profile_name or profile_id). Returns a new
- * non-floating a{sv} that names the server, the port, the profile's name
- * and ID, or NULL with G_IO_ERROR_INVALID_ARGUMENT. */
+ * profile's (they may not name profile_name or profile_id; their password
+ * and passphrase are left out, not to leave unwiped copies: pass them on
+ * separately). Returns a new non-floating a{sv} that names the server, the
+ * port, the profile's name and ID, or NULL with G_IO_ERROR_INVALID_ARGUMENT. */
 GVariant *tether_x2go_profile_to_session_options (GVariant    *config,
                                                   const char  *profile_id,
                                                   const char  *profile_name,

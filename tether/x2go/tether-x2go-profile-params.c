@@ -569,13 +569,15 @@ tether_x2go_profile_to_session_options (GVariant    *config,
       g_variant_dict_insert_value (&out, "share_local_folders", folders);
   }
 
-  /* The caller's options win over the profile's. */
+  /* The caller's options win over the profile's. Secrets are not copied
+   * here: the caller hands them to the registration itself. */
   if (overrides != NULL)
     {
       g_variant_iter_init (&iter, overrides);
       while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
         {
-          g_variant_dict_insert_value (&out, key, value);
+          if (strcmp (key, "password") != 0 && strcmp (key, "passphrase") != 0)
+            g_variant_dict_insert_value (&out, key, value);
           g_variant_unref (value);
         }
     }

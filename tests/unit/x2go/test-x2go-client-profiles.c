@@ -12,6 +12,7 @@
 #include "tether-error.h"
 #include "tether-x2go-client.h"
 #include "tether-x2go-client-private.h"
+#include "tether-x2go-session-impl-private.h"
 #include "test-x2go-client-fake.h"
 #include "tether-test-utils.h"
 
@@ -438,6 +439,21 @@ test_register_from_profile_errors (Fixture *f, gconstpointer data)
   uuid = register_profile (f, "Sound", g_variant_new_parsed ("{'snd_system': <'none'>}"));
   g_assert_nonnull (uuid);
 
+  /* Secrets: taken, and of the right type. */
+  {
+    g_autofree char *with_password = register_profile (
+      f, "A", g_variant_new_parsed ("{'password': <'secret'>, 'passphrase': <'pp'>}"));
+    TetherX2goSession *s = tether_x2go_client_get_session (f->client, with_password);
+
+    g_assert_cmpstr (s->opts.password, ==, "secret");
+    g_assert_cmpstr (s->opts.passphrase, ==, "pp");
+  }
+  g_assert_null (tether_x2go_client_register_session_from_profile (
+    f->client, "A", g_variant_new_parsed ("{'password': <42>}"), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "password"));
+  g_clear_error (&error);
+
   /* Bad overrides. */
   g_assert_null (tether_x2go_client_register_session_from_profile (
     f->client, "A", g_variant_new_parsed ("{'profile_name': <'B'>}"), &error));
@@ -455,7 +471,8 @@ test_register_from_profile_errors (Fixture *f, gconstpointer data)
   {
     g_auto(GStrv) after = tether_x2go_client_registered_sessions (f->client,
                                                                   TETHER_X2GO_SESSION_RETURN_UUIDS);
-    g_assert_cmpuint (g_strv_length (after), ==, g_strv_length (before) + 1);
+    /* Only the two that succeeded were registered. */
+    g_assert_cmpuint (g_strv_length (after), ==, g_strv_length (before) + 2);
   }
 }
 

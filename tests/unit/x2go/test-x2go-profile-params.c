@@ -296,7 +296,9 @@ static const struct {
   { "{'command': <'xterm'>}", "{'cmd': <'xeyes'>}", "cmd", "'xeyes'" },
   { "{'host': <['a']>}", "{'server': <'b.example'>}", "server", "'b.example'" },
   { "{'sshport': <2022>}", "{'port': <uint32 2200>}", "port", "2200" },
-  { "@a{sv} {}", "{'password': <'pw'>}", "password", "'pw'" },
+  /* secrets stay out of the merged options: the registration takes them */
+  { "@a{sv} {}", "{'password': <'pw'>}", "password", NULL },
+  { "@a{sv} {}", "{'passphrase': <'pp'>}", "passphrase", NULL },
   { "@a{sv} {}", "{'session_title': <'T'>}", "session_title", "'T'" },
   { "{'sound': <true>}", "{'snd_system': <'none'>}", "snd_system", "'none'" },
   { "{'export': <{'/a': true}>}", "{'share_local_folders': <@as []>}", "share_local_folders",
