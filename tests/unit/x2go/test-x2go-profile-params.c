@@ -19,10 +19,11 @@ static GVariant *
 profile (const char *text)
 {
   g_autoptr(GError) error = NULL;
+  /* (g_variant_parse returns a non-floating reference.) */
   GVariant *v = g_variant_parse (G_VARIANT_TYPE_VARDICT, text, NULL, NULL, &error);
 
   g_assert_no_error (error);
-  return g_variant_ref_sink (v);
+  return v;
 }
 
 /* The value of @key in @dict as GVariant text, or NULL when absent. */
