@@ -57,6 +57,15 @@ gboolean tether_spice_sasl_server_step_decode (const guint8 *data, gsize len,
                                                TetherSpiceSaslServerStep *out,
                                                GError **error);
 
+/* Whole server messages (length word + body), as one buffer: for tests and
+ * the fuzzer; the channel reads the two parts separately with the functions
+ * above, which these use. Anything but exactly one message fails. */
+char    *tether_spice_sasl_mechlist_message_decode (const guint8 *data, gsize len,
+                                                    GError **error);
+gboolean tether_spice_sasl_server_step_message_decode (const guint8 *data, gsize len,
+                                                       TetherSpiceSaslServerStep *out,
+                                                       GError **error);
+
 /* The client's first message: mechanism name then its data (@out NULL: no
  * data, sent as length 0). A name that is empty or over
  * TETHER_SPICE_SASL_MAX_MECHNAME_LEN, or data over

@@ -114,6 +114,53 @@ tether_spice_sasl_server_step_decode (const guint8 *data, gsize len,
   return TRUE;
 }
 
+/* Splits one length-prefixed message: the length (@min..@max) and exactly
+ * that many body bytes plus @extra. */
+static gboolean
+split_message (const guint8 *data, gsize len, guint32 min, guint32 max, gsize extra,
+               const char *what, const guint8 **body, gsize *body_len, GError **error)
+{
+  TetherReader r;
+  guint32 n = 0;
+
+  if (!tether_spice_sasl_length_decode (data, MIN (len, (gsize) TETHER_SPICE_SASL_LENGTH_SIZE),
+                                        min, max, what, &n, error))
+    return FALSE;
+  tether_reader_init (&r, data, len);
+  tether_reader_skip (&r, TETHER_SPICE_SASL_LENGTH_SIZE);
+  *body = NULL;
+  *body_len = (gsize) n + extra;
+  if (*body_len > 0)
+    tether_reader_borrow (&r, *body_len, body);
+  return tether_spice_wire_finish (&r, TRUE, what, error);
+}
+
+char *
+tether_spice_sasl_mechlist_message_decode (const guint8 *data, gsize len, GError **error)
+{
+  const guint8 *body;
+  gsize n;
+
+  if (!split_message (data, len, 1, TETHER_SPICE_SASL_MAX_MECHLIST_LEN, 0, "SASL mechanism list",
+                      &body, &n, error))
+    return NULL;
+  return tether_spice_sasl_mechlist_decode (body, n, error);
+}
+
+gboolean
+tether_spice_sasl_server_step_message_decode (const guint8 *data, gsize len,
+                                              TetherSpiceSaslServerStep *out, GError **error)
+{
+  const guint8 *body;
+  gsize n;
+
+  memset (out, 0, sizeof *out);
+  if (!split_message (data, len, 0, TETHER_SPICE_SASL_MAX_DATA_LEN, 1, "SASL server step",
+                      &body, &n, error))
+    return FALSE;
+  return tether_spice_sasl_server_step_decode (body, n, out, error);
+}
+
 /* A buffer that remembers its size, so that its free function can wipe it. */
 typedef struct {
   gsize  size;
