@@ -10,18 +10,10 @@
 
 #include "tether-tool.h"
 #include "tether-x2go-cli.h"
+#include "tether-spice-cli.h"
 
 static int cmd_help (int argc, char **argv);
 static int cmd_version (int argc, char **argv);
-
-/* Subcommands that later work fills in say so, with a clear exit status. */
-static int
-cmd_not_built (const char *name)
-{
-  g_printerr ("tether %s: not supported yet in this version (%s)\n",
-              name, tether_get_version_string ());
-  return TETHER_EXIT_NOT_SUPPORTED;
-}
 
 static int
 cmd_x2go (int argc, char **argv)
@@ -34,7 +26,7 @@ cmd_x2go (int argc, char **argv)
 static int
 cmd_spice (int argc, char **argv)
 {
-  return cmd_not_built ("spice");
+  return tether_tool_spice (argc, argv);
 }
 
 static const TetherToolCommand commands[] = {

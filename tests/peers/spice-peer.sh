@@ -10,6 +10,9 @@
 #
 # start options:
 #   --password PW            ticket authentication (else disable-ticketing=on)
+#   --sasl USER:PASS         SASL authentication (sasl=on): DIGEST-MD5 against a
+#                            sasldb holding USER with PASS (QEMU reads its SASL
+#                            config as app "qemu" from SASL_CONF_PATH=<instance>/sasl)
 #   --tls                    also open a TLS port (shared test CA / server cert)
 #   --tls-only               TLS port only, no plain port (implies --tls)
 #   --tls-channel CH         force channel CH onto TLS (repeatable; implies --tls)
@@ -44,19 +47,15 @@ PORT_MIN=${TETHER_SPICE_PORT_MIN:-5930}
 PORT_MAX=${TETHER_SPICE_PORT_MAX:-5999}
 CERT_SUBJECT='C=XX,O=Tether Test,CN=localhost'
 PROG=${0##*/}
+DEFAULT_INSTANCE=plain
+# shellcheck source=tests/peers/spice-peer-common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/spice-peer-common.sh"
 
-say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { say "error: $1"; exit "${2:-1}"; }  # MESSAGE [STATUS]
-
-usage() {
-    sed -n '2,/^$/s/^# \{0,1\}//p' "$0" >&2   # the comment block above
-    exit 2
-}
 
 # --- packages -----------------------------------------------------------------
 
 ensure_packages() {
-    local pkgs=(qemu-system-x86 qemu-system-common openssl) missing=() p
+    local pkgs=(qemu-system-x86 qemu-system-common openssl "$@") missing=() p
     for p in "${pkgs[@]}"; do
         [[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null) == ii* ]] || missing+=("$p")
     done
@@ -78,10 +77,6 @@ ensure_packages() {
 
 # --- test PKI (one CA + server cert shared by all instances, plus a wrong CA) --
 
-# openssl with its progress noise kept in a log that is shown on failure.
-ossl() {
-    openssl "$@" 2>>"$OSSL_LOG" || die "openssl $1 failed: $(tail -n 5 "$OSSL_LOG")"
-}
 
 make_ca() { # DIR NAME CN -> DIR/NAME-cert.pem, DIR/NAME-key.pem
     local dir=$1 name=$2 cn=$3
@@ -121,21 +116,12 @@ ensure_pki() {
 
 # --- helpers --------------------------------------------------------------------
 
-# Quote a value for KEY=VALUE output: bare when harmless, else single-quoted.
-shq() {
-    if [[ $1 =~ ^[A-Za-z0-9_./:=,@%+-]*$ ]]; then
-        printf '%s' "$1"
-    else
-        printf "'%s'" "${1//\'/\'\\\'\'}"
-    fi
-}
 
 # QEMU option values escape a comma by doubling it.
 qv() { printf '%s' "${1//,/,,}"; }
 
 qemu_version() { "$QEMU" --version 2>/dev/null | sed -n '1s/.*version \([^ ]*\).*/\1/p'; }
 
-valid_name() { [[ $1 =~ ^[A-Za-z0-9_][A-Za-z0-9._-]*$ ]]; }
 
 # Deterministic RFC 4122 version-3-style UUID from a string.
 uuid_for() {
@@ -146,13 +132,6 @@ uuid_for() {
     printf '%s-%s-3%s-%s%s-%s' "${h:0:8}" "${h:8:4}" "${h:13:3}" "$v" "${h:17:3}" "${h:20:12}"
 }
 
-# State letter of PID from /proc/PID/stat (the command name may contain ") ").
-proc_state() {
-    local stat
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-    stat=${stat##*) }
-    printf '%s' "${stat%% *}"
-}
 
 # Is PID a live, non-zombie process running our QEMU with pid file FILE?
 qemu_alive() {
@@ -169,15 +148,6 @@ qemu_alive() {
     return 1
 }
 
-# Has PID finished: gone, or a zombie none of whose threads still run (so its
-# sockets are closed)?  kill -0 would succeed on a zombie.
-proc_done() {
-    local state tasks
-    state=$(proc_state "$1") || return 0
-    [[ $state == [ZX] ]] || return 1
-    tasks=(/proc/"$1"/task/*)
-    ((${#tasks[@]} <= 1))
-}
 
 # PID of instance NAME if it runs, else fail.
 instance_pid() {
@@ -230,11 +200,6 @@ run_closed() {
     )
 }
 
-lock_state() {
-    mkdir -p "$STATE"
-    exec {LOCK_FD}>"$STATE/.lock"
-    flock -w 600 "$LOCK_FD" || die "timed out waiting for $STATE/.lock"
-}
 
 # --- stop -----------------------------------------------------------------------
 
@@ -257,6 +222,7 @@ stop_instance() {
             proc_done "$pid" || die "$name (pid $pid) survived SIGKILL"
         fi
     fi
+    rm -rf "$dir/sasl"
     rm -f "$dir/qemu.pid" "$dir/env" "$dir/spec" "$dir/spice.sock" "$dir/qmp.sock"
 }
 
@@ -282,7 +248,7 @@ cmd_start() {
     if (($#)) && [[ $1 != -* ]]; then name=$1; shift; fi
     valid_name "$name" || die "bad instance name: $name" 2
 
-    local password='' tls=0 tls_only=0 unix=0 audio=0 agent=0 replace=0 have_pw=0
+    local password='' sasl='' tls=0 tls_only=0 unix=0 audio=0 agent=0 replace=0 have_pw=0
     local image='' jpeg='' zlib='' video=off vmname="tether-spice-$name" uuid
     local tls_channels=() ports=()
     uuid=$(uuid_for "$name")
@@ -295,6 +261,10 @@ cmd_start() {
     while (($#)); do
         case $1 in
         --password) need "$@"; password=$2; have_pw=1; shift ;;
+        --sasl)
+            need "$@"
+            [[ $2 =~ ^[A-Za-z0-9._-]+:[^[:space:]]+$ ]] || die "--sasl wants USER:PASS (no spaces)" 2
+            sasl=$2; shift ;;
         --tls) tls=1 ;;
         --tls-only) tls=1; tls_only=1 ;;
         --tls-channel)
@@ -332,12 +302,12 @@ cmd_start() {
 
     # Canonical description of the requested instance, to compare with a running one.
     local spec
-    spec=$(printf '%s\n' "password=$have_pw:$password" "tls=$tls" "tls-only=$tls_only" \
+    spec=$(printf '%s\n' "password=$have_pw:$password" "sasl=$sasl" "tls=$tls" "tls-only=$tls_only" \
         "tls-channels=${tls_channels[*]-}" "unix=$unix" "image=$image" "jpeg=$jpeg" "zlib=$zlib" \
         "video=$video" "audio=$audio" "agent=$agent" "ports=${ports[*]-}" "name=$vmname" "uuid=$uuid")
 
     lock_state          # serializes starts and stops (and so concurrent installs)
-    ensure_packages
+    if [[ -n $sasl ]]; then ensure_packages sasl2-bin libsasl2-modules; else ensure_packages; fi
     ensure_pki
 
     local dir=$STATE/$name
@@ -370,6 +340,17 @@ cmd_start() {
         spice_tail+=",password-secret=sec0"
     else
         spice_tail+=",disable-ticketing=on"
+    fi
+    local sasl_env=()
+    if [[ -n $sasl ]]; then
+        # QEMU's SPICE server reads the SASL configuration of app "qemu".
+        rm -rf "$dir/sasl"
+        mkdir -m 700 "$dir/sasl"
+        printf 'mech_list: digest-md5\nsasldb_path: %s\n' "$dir/sasl/passwd.db" >"$dir/sasl/qemu.conf"
+        printf '%s' "${sasl#*:}" | saslpasswd2 -f "$dir/sasl/passwd.db" -a qemu -p -c "${sasl%%:*}" ||
+            die "saslpasswd2 failed"
+        spice_tail+=",sasl=on"
+        sasl_env=(SASL_CONF_PATH="$dir/sasl")
     fi
     local ch
     for ch in "${tls_channels[@]}"; do spice_tail+=",tls-channel=$ch"; done
@@ -413,7 +394,7 @@ cmd_start() {
         rc=0
         # The test environment's GLib debug settings must not reach QEMU: with
         # G_DEBUG=fatal-warnings it aborts on spice-server's first warning.
-        run_closed env -u G_DEBUG -u G_SLICE -u MALLOC_PERTURB_ -u G_MESSAGES_DEBUG \
+        run_closed env -u G_DEBUG -u G_SLICE -u MALLOC_PERTURB_ -u G_MESSAGES_DEBUG "${sasl_env[@]}" \
             "$QEMU" -machine accel=tcg -m 64 -nodefaults -vga qxl -display none \
             -daemonize -pidfile "$dir/qemu.pid" \
             -qmp "unix:$(qv "$qmp"),server=on,wait=off" \
@@ -463,47 +444,13 @@ cmd_start() {
         SPICE_URI "$uri"
         SPICE_QMP_SOCKET "$qmp"
     )
-    : >"$dir/env.tmp"
-    for ((i = 0; i < ${#kv[@]}; i += 2)); do
-        printf '%s=%s\n' "${kv[i]}" "$(shq "${kv[i + 1]}")" >>"$dir/env.tmp"
-    done
-    printf '%s\n' "$spec" >"$dir/spec"
-    mv "$dir/env.tmp" "$dir/env"
-    say "$name running (pid $pid) at $uri"
-    cat "$dir/env"
+    write_env "$dir" "$name" "$pid" "$uri" "$spec" "${kv[@]}"
 }
 
 # --- status / env / list ---------------------------------------------------------
 
-cmd_status() {
-    local name=${1:-plain} pid
-    valid_name "$name" || die "bad instance name: $name" 2
-    if pid=$(instance_pid "$name"); then echo "running $pid"; else echo stopped; return 1; fi
-}
 
-cmd_env() {
-    local name=${1:-plain}
-    valid_name "$name" || die "bad instance name: $name" 2
-    if ! instance_pid "$name" >/dev/null || [[ ! -f $STATE/$name/env ]]; then
-        die "$name is not running"
-    fi
-    cat "$STATE/$name/env"
-}
 
-cmd_list() {
-    local d name pid uri
-    for d in "$STATE"/*/; do
-        [[ -d $d ]] || continue
-        d=${d%/}; name=${d##*/}
-        if pid=$(instance_pid "$name"); then
-            # shellcheck source=/dev/null
-            uri=$(. "$d/env" 2>/dev/null && printf '%s' "$SPICE_URI")
-            echo "$name running $pid $uri"
-        else
-            echo "$name stopped"
-        fi
-    done
-}
 
 cmd=${1:-}
 (($#)) && shift
