@@ -914,6 +914,8 @@ add_given_options (Cli *cli, GVariantBuilder *b)
     g_variant_builder_add (b, "{sv}", "add_to_known_hosts", g_variant_new_boolean (TRUE));
   if (cli->known_hosts != NULL)
     g_variant_builder_add (b, "{sv}", "known_hosts", g_variant_new_string (cli->known_hosts));
+  if (cli->forward_agent)
+    g_variant_builder_add (b, "{sv}", "forward_sshagent", g_variant_new_boolean (TRUE));
 }
 
 static GVariant *
@@ -1116,8 +1118,8 @@ tether_x2go_main (int argc, char **argv)
     { "broker-url", 'B', 0, G_OPTION_ARG_STRING, &cli->broker_url, "(not supported yet)", "URL" },
     { "broker-password", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &cli->broker_password,
       NULL, NULL },
-    { "forward-sshagent", 'A', 0, G_OPTION_ARG_NONE, &cli->forward_agent, "(not supported yet)",
-      NULL },
+    { "forward-sshagent", 'A', 0, G_OPTION_ARG_NONE, &cli->forward_agent,
+      "Forward the local SSH agent ($SSH_AUTH_SOCK) to the session", NULL },
     { "from-stdin", 0, 0, G_OPTION_ARG_NONE, &cli->from_stdin, "(not supported yet)", NULL },
     { "auth-attempts", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &cli->auth_attempts, NULL, NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, "[[USER@]HOST]" },
@@ -1154,8 +1156,6 @@ tether_x2go_main (int argc, char **argv)
     code = not_supported ("desktop sharing (-D, --list-desktops)");
   else if (cli->broker_url != NULL || cli->broker_password != NULL)
     code = not_supported ("an X2Go session broker (-B)");
-  else if (cli->forward_agent)
-    code = not_supported ("SSH agent forwarding (-A)");
   else if (cli->from_stdin)
     code = not_supported ("--from-stdin");
   else if (cli->sound != NULL && !g_str_equal (cli->sound, "none"))

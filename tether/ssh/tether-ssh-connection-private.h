@@ -25,9 +25,12 @@ G_BEGIN_DECLS
  * add-to-known-hosts, hash-known-hosts, connect-timeout, keepalive-interval,
  * use-ssh-config, ssh-config-file, proxy (a connected TetherSshConnection to a
  * jump host: the server is then reached through a direct-tcpip channel of it,
- * and its host key is looked up under its own name), forward-agent (not
- * supported yet: G_IO_ERROR_NOT_SUPPORTED). A ProxyCommand or ProxyJump in the
- * SSH configuration is not supported either.
+ * and its host key is looked up under its own name), forward-agent (asks
+ * for agent forwarding on every exec channel, and serves the server's
+ * auth-agent@openssh.com channels from the agent at agent-socket, else
+ * $SSH_AUTH_SOCK, at most TETHER_SSH_MAX_AGENT_CHANNELS at once; with no
+ * agent reachable they are refused, and a debug message says why). A
+ * ProxyCommand or ProxyJump in the SSH configuration is not supported.
  *
  * Signals (all emitted on the owner context):
  *   gboolean check-host (host, port, fingerprint "SHA256:…", key type)
@@ -53,6 +56,8 @@ G_BEGIN_DECLS
 #define TETHER_SSH_MAX_TUNNELS_PER_FORWARD  64
 /* Rounds of keyboard-interactive questions answered before giving up. */
 #define TETHER_SSH_KBDINT_MAX_ROUNDS        8
+/* SSH agent channels (forward-agent) open at once per connection. */
+#define TETHER_SSH_MAX_AGENT_CHANNELS       16
 /* Private key files tried per connection. */
 #define TETHER_SSH_MAX_KEY_FILES            16
 

@@ -794,8 +794,8 @@ tether_ssh_connection_class_init (TetherSshConnectionClass *klass)
     g_param_spec_string ("ssh-config-file", NULL, "The SSH configuration file; NULL: "
                          "~/.ssh/config and /etc/ssh/ssh_config", NULL, rw);
   properties[PROP_FORWARD_AGENT] =
-    g_param_spec_boolean ("forward-agent", NULL, "Forward the SSH agent (not supported yet)",
-                          FALSE, rw);
+    g_param_spec_boolean ("forward-agent", NULL, "Forward the SSH agent (agent-socket, "
+                          "else $SSH_AUTH_SOCK) to the server's sessions", FALSE, rw);
   properties[PROP_PROXY] =
     g_param_spec_object ("proxy", NULL, "A connection to an SSH jump host: when set, "
                          "the server is reached through a direct-tcpip channel of it",
@@ -917,12 +917,6 @@ check_settings (TetherSshConnection *self, GError **error)
                    "The connection to the SSH proxy %s is not up", self->proxy->host);
       return FALSE;
     }
-  if (self->forward_agent)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           "SSH agent forwarding is not supported yet");
-      return FALSE;
-    }
   return TRUE;
 }
 
@@ -948,6 +942,7 @@ snapshot_params (TetherSshConnection *self)
   p->keepalive_interval = self->keepalive_interval;
   p->use_ssh_config = self->use_ssh_config;
   p->ssh_config_file = g_strdup (self->ssh_config_file);
+  p->forward_agent = self->forward_agent;
   return p;
 }
 

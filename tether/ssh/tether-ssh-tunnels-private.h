@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 #include <libssh/libssh.h>
+#include <libssh/callbacks.h>
 
 #include "tether-ssh-worker-private.h"
 
@@ -16,6 +17,10 @@ typedef struct {
   ssh_event        event;
   GList           *forwards;   /* private */
   GList           *tunnels;    /* private; includes those abandoned while opening */
+  /* Agent forwarding; private. */
+  gboolean         agent_serving;
+  char            *agent_socket;  /* NULL: no local agent, refuse */
+  struct ssh_callbacks_struct callbacks;
 } TetherSshTunnels;
 
 /* A FORWARD command: listens, and completes its task. */
@@ -27,6 +32,12 @@ void     tether_ssh_tunnels_close_forward (TetherSshTunnels *ts,
 /* A TUNNEL command: answers through cmd->done once the channel is open. */
 void     tether_ssh_tunnels_open_pair     (TetherSshTunnels *ts,
                                            TetherSshCmd     *cmd);
+/* Agent forwarding: serves the server's auth-agent@openssh.com channel opens
+ * (at most TETHER_SSH_MAX_AGENT_CHANNELS at once) by connecting each to the
+ * local agent at @agent_socket, or refuses them (NULL: no agent), logging
+ * why. Sets the session's callbacks; once, after the first three fields. */
+void     tether_ssh_tunnels_serve_agent   (TetherSshTunnels *ts,
+                                           const char       *agent_socket);
 /* Accepts, opens and moves bytes; TRUE when anything moved. */
 gboolean tether_ssh_tunnels_pump          (TetherSshTunnels *ts);
 /* Closes every forward and tunnel (the connection ends). */

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "tether-error.h"
@@ -18,7 +19,10 @@
  * Local forwards and tunnels, on the worker's ssh_event. A forward is a
  * listening socket on 127.0.0.1; every connection it accepts becomes a tunnel:
  * a local socket pumped both ways through a direct-tcpip channel. A tunnel
- * can also start from a socket pair (for a connection through a jump host).
+ * can also start from a socket pair (for a connection through a jump host),
+ * or from the server: with agent forwarding on, every auth-agent@openssh.com
+ * channel the server opens is pumped to a new connection to the local SSH
+ * agent's socket (x2go-protocol.md §2.5).
  *
  * fd callbacks only record readiness; tether_ssh_tunnels_pump() moves the
  * bytes, never more towards the channel than its window takes, and never more
@@ -49,6 +53,8 @@ typedef enum {
 
 typedef struct {
   guint        forward_id;
+  gboolean     agent;         /* an auth-agent@openssh.com channel from the server */
+  char        *label;         /* for the log: "tunnel to HOST port N" or "SSH agent channel" */
   char        *remote_host;
   guint        remote_port;
   int          fd;            /* the accepted local socket; -1 once abandoned */
@@ -153,6 +159,7 @@ tunnel_free (TetherSshTunnels *ts, Tunnel *t)
   if (t->channel != NULL)
     ssh_channel_free (t->channel);
   g_free (t->remote_host);
+  g_free (t->label);
   g_free (t->to_local);
   g_free (t->to_remote);
   g_free (t);
@@ -190,8 +197,12 @@ count_tunnels (TetherSshTunnels *ts, guint forward_id)
   guint n = 0;
 
   for (GList *l = ts->tunnels; l != NULL; l = l->next)
-    if (((Tunnel *) l->data)->forward_id == forward_id && ((Tunnel *) l->data)->fd >= 0)
-      n++;
+    {
+      Tunnel *t = l->data;
+
+      if (!t->agent && t->forward_id == forward_id && t->fd >= 0)
+        n++;
+    }
   return n;
 }
 
@@ -203,6 +214,8 @@ tunnel_new (TetherSshTunnels *ts, guint forward_id, const char *host, guint port
   t->forward_id = forward_id;
   t->remote_host = g_strdup (host);
   t->remote_port = port;
+  t->label = host != NULL ? g_strdup_printf ("tunnel to %s port %u", host, port)
+                          : g_strdup ("SSH agent channel");
   t->fd = fd;
   t->far_fd = -1;
   t->peer_port = peer_port;
@@ -311,7 +324,7 @@ tunnel_pump_open (TetherSshTunnels *ts, Tunnel *t)
 
   if (t->revents & (POLLERR | POLLNVAL))
     {
-      g_debug ("tunnel to %s port %u: local socket error", t->remote_host, t->remote_port);
+      g_debug ("%s: local socket error", t->label);
       tunnel_close (ts, t);
       return TRUE;
     }
@@ -332,8 +345,7 @@ tunnel_pump_open (TetherSshTunnels *ts, Tunnel *t)
             break;
           if (n < 0)
             {
-              g_debug ("tunnel to %s port %u: local write: %s", t->remote_host,
-                       t->remote_port, g_strerror (errno));
+              g_debug ("%s: local write: %s", t->label, g_strerror (errno));
               tunnel_close (ts, t);
               return TRUE;
             }
@@ -361,7 +373,7 @@ tunnel_pump_open (TetherSshTunnels *ts, Tunnel *t)
         }
       if (r == 0 || r == SSH_AGAIN)
         break;
-      g_debug ("tunnel to %s port %u: channel read failed", t->remote_host, t->remote_port);
+      g_debug ("%s: channel read failed", t->label);
       tunnel_close (ts, t);
       return TRUE;
     }
@@ -406,8 +418,7 @@ tunnel_pump_open (TetherSshTunnels *ts, Tunnel *t)
             }
           else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
             {
-              g_debug ("tunnel to %s port %u: local read: %s", t->remote_host,
-                       t->remote_port, g_strerror (errno));
+              g_debug ("%s: local read: %s", t->label, g_strerror (errno));
               tunnel_close (ts, t);
               return TRUE;
             }
@@ -425,7 +436,7 @@ tunnel_pump_open (TetherSshTunnels *ts, Tunnel *t)
   if ((t->eof_sent && t->local_shut) ||
       (ssh_channel_is_closed (t->channel) && t->to_local_len == 0))
     {
-      g_debug ("tunnel to %s port %u closed", t->remote_host, t->remote_port);
+      g_debug ("%s closed", t->label);
       tunnel_close (ts, t);
       return TRUE;
     }
@@ -469,7 +480,7 @@ tunnel_pump (TetherSshTunnels *ts, Tunnel *t)
       tunnel_free (ts, t);
       return TRUE;
     }
-  g_debug ("tunnel to %s port %u open", t->remote_host, t->remote_port);
+  g_debug ("%s open", t->label);
   t->state = TUNNEL_OPEN;
   tunnel_answer (t, NULL);
   /* Nothing is known about the local socket yet: look at it at once. */
@@ -635,9 +646,132 @@ tether_ssh_tunnels_pump (TetherSshTunnels *ts)
   return progress;
 }
 
+/* ---- agent forwarding ------------------------------------------------------ */
+
+static guint
+count_agent_tunnels (TetherSshTunnels *ts)
+{
+  guint n = 0;
+
+  for (GList *l = ts->tunnels; l != NULL; l = l->next)
+    if (((Tunnel *) l->data)->agent)
+      n++;
+  return n;
+}
+
+/* A non-blocking connection to the agent's socket, or -1 with @error. */
+static int
+agent_connect (const char *path, GError **error)
+{
+  struct sockaddr_un addr;
+  gsize len = strlen (path);
+  int fd, saved_errno;
+
+  memset (&addr, 0, sizeof addr);
+  addr.sun_family = AF_UNIX;
+  if (len == 0 || len >= sizeof addr.sun_path)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "the agent socket name %s is too long (at most %u bytes)", path,
+                   (guint) (sizeof addr.sun_path - 1));
+      return -1;
+    }
+  memcpy (addr.sun_path, path, len);
+  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "could not create a socket: %s", g_strerror (saved_errno));
+      return -1;
+    }
+  /* A Unix socket connects at once, or fails (EAGAIN: its backlog is full). */
+  if (connect (fd, (struct sockaddr *) &addr, sizeof addr) != 0)
+    {
+      saved_errno = errno;
+      close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "could not connect to the agent at %s: %s", path, g_strerror (saved_errno));
+      return -1;
+    }
+  return fd;
+}
+
+/* libssh asks, from inside its packet handling (an ssh_event poll or a
+ * channel call of the pump): a channel to accept the server's
+ * auth-agent@openssh.com open with, or NULL to refuse it. Only creates the
+ * tunnel; the pump registers its socket and moves the bytes. */
+static ssh_channel
+agent_channel_open_cb (ssh_session session, void *userdata)
+{
+  TetherSshTunnels *ts = userdata;
+  g_autoptr(GError) error = NULL;
+  Tunnel *t;
+  int fd;
+
+  if (!ts->agent_serving)
+    {
+      g_debug ("refused an SSH agent channel from the server: the connection is closing");
+      return NULL;
+    }
+  if (ts->agent_socket == NULL)
+    {
+      g_debug ("refused an SSH agent channel from the server: no local SSH agent "
+               "(SSH_AUTH_SOCK is not set and no agent socket was given)");
+      return NULL;
+    }
+  if (count_agent_tunnels (ts) >= TETHER_SSH_MAX_AGENT_CHANNELS)
+    {
+      g_debug ("refused an SSH agent channel from the server: %d are open already",
+               TETHER_SSH_MAX_AGENT_CHANNELS);
+      return NULL;
+    }
+  fd = agent_connect (ts->agent_socket, &error);
+  if (fd < 0)
+    {
+      g_debug ("refused an SSH agent channel from the server: %s", error->message);
+      return NULL;
+    }
+  t = tunnel_new (ts, 0, NULL, 0, fd, 0);
+  t->agent = TRUE;
+  if (t->channel == NULL)
+    {
+      g_debug ("refused an SSH agent channel from the server: could not create a channel: %s",
+               ssh_get_error (ts->session));
+      tunnel_free (ts, t);
+      return NULL;
+    }
+  /* libssh confirms the open when this returns: the tunnel is open. Nothing
+   * is known about the agent's socket yet: the pump looks at it. */
+  t->state = TUNNEL_OPEN;
+  t->revents |= POLLIN;
+  g_debug ("SSH agent channel open (to %s)", ts->agent_socket);
+  return t->channel;
+}
+
+void
+tether_ssh_tunnels_serve_agent (TetherSshTunnels *ts, const char *agent_socket)
+{
+  g_free (ts->agent_socket);
+  ts->agent_socket = g_strdup (agent_socket);
+  ts->agent_serving = TRUE;
+  ssh_callbacks_init (&ts->callbacks);
+  ts->callbacks.userdata = ts;
+  ts->callbacks.channel_open_request_auth_agent_function = agent_channel_open_cb;
+  ssh_set_callbacks (ts->session, &ts->callbacks);
+  if (agent_socket != NULL)
+    g_debug ("forwarding the SSH agent at %s", agent_socket);
+  else
+    g_debug ("agent forwarding is on, but there is no local SSH agent (SSH_AUTH_SOCK is not "
+             "set): the server's agent channels will be refused");
+}
+
 void
 tether_ssh_tunnels_clear (TetherSshTunnels *ts)
 {
+  /* The callback stays registered until the session is freed: it refuses. */
+  ts->agent_serving = FALSE;
+  g_clear_pointer (&ts->agent_socket, g_free);
   while (ts->forwards != NULL)
     forward_free (ts, ts->forwards->data);
   while (ts->tunnels != NULL)

@@ -34,6 +34,7 @@ typedef struct {
   guint     keepalive_interval;   /* seconds; 0: off */
   gboolean  use_ssh_config;
   char     *ssh_config_file;      /* NULL: ~/.ssh/config and /etc/ssh/ssh_config */
+  gboolean  forward_agent;        /* agent forwarding, from agent_socket (or $SSH_AUTH_SOCK) */
 } TetherSshParams;
 
 void tether_ssh_params_wipe_secrets (TetherSshParams *params);

@@ -67,6 +67,7 @@ typedef struct {
   struct ssh_channel_callbacks_struct  callbacks;
   gboolean                             callbacks_set;
   JobState                             state;
+  gboolean                             agent_requested;
   GByteArray                          *out;
   GByteArray                          *err;
   int                                  exit_status;
@@ -718,6 +719,17 @@ start_loop (Worker *w, GError **error)
   w->tunnels.shared = w->shared;
   w->tunnels.session = w->session;
   w->tunnels.event = w->event;
+  if (w->shared->params->forward_agent)
+    {
+      const char *agent = w->shared->params->agent_socket;
+
+      /* auth.c reads it the same way, on this thread. */
+      if (agent == NULL)
+        agent = g_getenv ("SSH_AUTH_SOCK");
+      if (agent != NULL && agent[0] == '\0')
+        agent = NULL;
+      tether_ssh_tunnels_serve_agent (&w->tunnels, agent);
+    }
   w->keepalive_us = (gint64) w->shared->params->keepalive_interval * G_USEC_PER_SEC;
   w->last_rx_us = g_get_monotonic_time ();
   w->last_rx_packets = w->rx.in_packets;
@@ -927,6 +939,22 @@ job_pump (Worker *w, ExecJob *job)
       G_GNUC_FALLTHROUGH;
 
     case JOB_REQUESTING:
+      /* Agent forwarding is asked for on every session channel, before its
+       * command starts (OpenSSH sets up one agent socket per connection, on
+       * the first request, and hands it to every later session). No reply
+       * is asked for: it never waits. */
+      if (w->shared->params->forward_agent && !job->agent_requested)
+        {
+          job->agent_requested = TRUE;
+          if (ssh_channel_request_auth_agent (job->channel) == SSH_ERROR)
+            {
+              job_return_error (job, g_error_new (TETHER_SSH_ERROR, TETHER_SSH_ERROR_CHANNEL,
+                                                  "Could not ask for SSH agent forwarding: %s",
+                                                  ssh_get_error (w->session)));
+              job_free (w, job);
+              return TRUE;
+            }
+        }
       rc = ssh_channel_request_exec (job->channel, job->command);
       if (rc == SSH_AGAIN)
         return progress;

@@ -92,6 +92,7 @@ ssh_connect_async (TetherX2goTransport           *transport,
                 "private-key-files", params->key_files,
                 "use-agent", params->allow_agent,
                 "force-password-auth", params->force_password_auth,
+                "forward-agent", params->forward_agent,
                 "known-hosts-file", params->known_hosts,
                 "add-to-known-hosts", params->add_to_known_hosts,
                 NULL);

@@ -45,6 +45,7 @@ typedef struct {
   gboolean            look_for_keys;     /* try ~/.ssh/id_* when no key file works */
   gboolean            allow_agent;
   gboolean            force_password_auth;
+  gboolean            forward_agent;     /* forward the local SSH agent ($SSH_AUTH_SOCK) */
   guint               connect_timeout;   /* seconds; 0: the SSH layer's default */
 } TetherX2goConnectParams;
 

@@ -1166,11 +1166,12 @@ valid_server (const char *server)
  *   `xinerama` (b), `rootless` (b), `snd_system` (s: only `none` yet),
  *   `key_filename` (s or as), `password` (s), `passphrase` (s),
  *   `known_hosts` (s), `add_to_known_hosts` (b), `look_for_keys` (b),
- *   `allow_agent` (b), `force_password_auth` (b), `timeout` (u),
+ *   `allow_agent` (b), `forward_sshagent` (b), `force_password_auth` (b),
+ *   `timeout` (u),
  *   `profile_name` (s), `profile_id` (s), `session_name` (s: an existing
  *   server-side session to resume), `server`, `port`, `username`.
  *   Options for features not built yet (printing, folder sharing, MIME box,
- *   sound, published applications, SSH proxies, agent forwarding, host keys
+ *   sound, published applications, SSH proxies, host keys
  *   under per-profile aliases) fail with
  *   %G_IO_ERROR_NOT_SUPPORTED when they ask for the feature.
  * @error: return location for a #GError

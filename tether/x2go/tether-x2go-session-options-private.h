@@ -21,8 +21,8 @@ G_BEGIN_DECLS
  *
  * Unknown keys, wrong value types and bad values are refused with an error
  * naming the key; options for features not built yet (printing, folder
- * sharing, MIME box, sound, published applications, SSH proxies, agent
- * forwarding, ...) are refused with G_IO_ERROR_NOT_SUPPORTED when they ask
+ * sharing, MIME box, sound, published applications, SSH proxies, ...) are
+ * refused with G_IO_ERROR_NOT_SUPPORTED when they ask
  * for the feature.
  */
 
@@ -50,6 +50,7 @@ typedef struct {
   gboolean  look_for_keys;
   gboolean  allow_agent;
   gboolean  force_password_auth;
+  gboolean  forward_agent;       /* "forward_sshagent" */
   guint     connect_timeout;     /* seconds; 0: default */
 
   /* the session */

@@ -293,7 +293,6 @@ static const struct {
   { "published_applications", "published applications" },
   { "use_sshproxy", "an SSH proxy (jump host)" },
   { "sshproxy_reuse_authinfo", "an SSH proxy (jump host)" },
-  { "forward_sshagent", "SSH agent forwarding" },
   { "auto_start_or_resume", "automatic start or resume" },
   { "auto_connect", "automatic connect" },
   { "set_session_title", "setting the session window title" },
@@ -384,6 +383,8 @@ apply_option (TetherX2goSessionOptions *opts,
     return get_bool (value, key, &opts->look_for_keys, error);
   if (g_str_equal (key, "allow_agent"))
     return get_bool (value, key, &opts->allow_agent, error);
+  if (g_str_equal (key, "forward_sshagent"))
+    return get_bool (value, key, &opts->forward_agent, error);
   if (g_str_equal (key, "force_password_auth"))
     return get_bool (value, key, &opts->force_password_auth, error);
   if (g_str_equal (key, "timeout"))

@@ -556,6 +556,7 @@ tether_x2go_session_connect_async (TetherX2goSession   *self,
   params.look_for_keys = self->opts.look_for_keys;
   params.allow_agent = self->opts.allow_agent;
   params.force_password_auth = self->opts.force_password_auth;
+  params.forward_agent = self->opts.forward_agent;
   params.connect_timeout = self->opts.connect_timeout;
   tether_x2go_transport_connect_async (self->transport, &params, cancellable,
                                        on_transport_connected, g_steal_pointer (&task));

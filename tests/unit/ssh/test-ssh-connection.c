@@ -46,7 +46,6 @@ test_settings_refused (void)
       G_IO_ERROR_INVALID_ARGUMENT },
     { "empty config", "ssh-config-file", "", FALSE, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT },
     { "empty agent", "agent-socket", "", FALSE, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT },
-    { "agent forwarding", "forward-agent", NULL, TRUE, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)

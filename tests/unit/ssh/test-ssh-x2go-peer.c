@@ -9,12 +9,14 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 
 #include "tether-error.h"
+#include "tether-ssh-known-hosts-private.h"
 #include "ssh-test-helpers.h"
 
 typedef struct {
@@ -412,48 +414,208 @@ test_auth_keyboard_interactive (void)
   }
 }
 
-static void
-test_auth_agent (void)
-{
-  g_autofree char *dir = NULL;
-  g_autofree char *sock = NULL;
-  g_autofree char *agent_path = g_find_program_in_path ("ssh-agent");
-  g_autoptr(GSubprocess) agent = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *files[] = { "agent.sock", NULL };
-  guint fds;
+/* ---- the SSH agent ------------------------------------------------------------ */
 
-  if (!need_peer ())
-    return;
+/* An ssh-agent of the test's own (by pid, in a temporary directory). */
+typedef struct {
+  char        *dir;
+  char        *sock;
+  GSubprocess *proc;
+} TestAgent;
+
+/* Runs ssh-add against the agent at @sock; retried a while, as the agent
+ * may have bound its socket without listening on it yet. */
+static void
+run_ssh_add (const char *sock, const char *const *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "SSH_AUTH_SOCK", sock, TRUE);
+  for (int attempt = 0; ; attempt++)
+    {
+      g_autoptr(GSubprocess) add = g_subprocess_launcher_spawnv (launcher, argv, &error);
+      g_autofree char *err = NULL;
+
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_communicate_utf8 (add, NULL, NULL, NULL, &err, &error));
+      g_assert_no_error (error);
+      if (g_subprocess_get_successful (add))
+        return;
+      if (attempt >= 100)
+        g_error ("%s failed: %s", argv[0], err);
+      spin_for (20);
+    }
+}
+
+/* In the agent's process: it goes when this test program goes, even when an
+ * assertion aborts it. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* FALSE (test skipped) when there is no ssh-agent. */
+static gboolean
+agent_start (TestAgent *a, gboolean add_key)
+{
+  g_autofree char *agent_path = g_find_program_in_path ("ssh-agent");
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GError) error = NULL;
+
+  memset (a, 0, sizeof *a);
   if (agent_path == NULL)
     {
       g_test_skip ("no ssh-agent");
-      return;
+      return FALSE;
     }
-  fds = tether_test_count_fds ();
-  dir = temp_dir ();
-  sock = g_build_filename (dir, "agent.sock", NULL);
-  agent = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                            &error, agent_path, "-D", "-a", sock, NULL);
+  a->dir = temp_dir ();
+  a->sock = g_build_filename (a->dir, "agent.sock", NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  a->proc = g_subprocess_launcher_spawn (launcher, &error, agent_path, "-D", "-a", a->sock, NULL);
   g_assert_no_error (error);
-  for (int i = 0; i < 100 && !g_file_test (sock, G_FILE_TEST_EXISTS); i++)
+  for (int i = 0; i < 250 && !g_file_test (a->sock, G_FILE_TEST_EXISTS); i++)
     spin_for (20);
-  {
-    const char *envp_add[] = { "ssh-add", "-q", peer.key, NULL };
-    g_autoptr(GSubprocessLauncher) launcher =
-      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-    g_autoptr(GSubprocess) add = NULL;
+  g_assert_true (g_file_test (a->sock, G_FILE_TEST_EXISTS));
+  if (add_key)
+    {
+      const char *argv[] = { "ssh-add", "-q", peer.key, NULL };
 
-    g_subprocess_launcher_setenv (launcher, "SSH_AUTH_SOCK", sock, TRUE);
-    add = g_subprocess_launcher_spawnv (launcher, envp_add, &error);
-    g_assert_no_error (error);
-    g_assert_true (g_subprocess_wait_check (add, NULL, &error));
-    g_assert_no_error (error);
-  }
+      run_ssh_add (a->sock, argv);
+    }
+  return TRUE;
+}
+
+/* Stops the agent (it removes its socket) and the directory. Idempotent. */
+static void
+agent_stop (TestAgent *a)
+{
+  const char *files[] = { "agent.sock", NULL };
+
+  if (a->proc != NULL)
+    {
+      g_subprocess_send_signal (a->proc, SIGTERM);
+      g_subprocess_wait (a->proc, NULL, NULL);
+      g_clear_object (&a->proc);
+    }
+  if (a->dir != NULL)
+    remove_temp (a->dir, files);
+  g_clear_pointer (&a->dir, g_free);
+  g_clear_pointer (&a->sock, g_free);
+}
+
+/* "SHA256:…" of the peer's client key, as ssh-add -l prints it. */
+static char *
+peer_key_fingerprint (void)
+{
+  g_autofree char *path = g_strdup_printf ("%s.pub", peer.key);
+  g_autofree char *text = read_text (path);
+  g_auto(GStrv) fields = g_strsplit (text, " ", 3);
+  g_autofree guint8 *blob = NULL;
+  gsize len = 0;
+
+  g_assert_cmpuint (g_strv_length (fields), >=, 2);
+  blob = g_base64_decode (fields[1], &len);
+  g_assert_cmpuint (len, >, 0);
+  return tether_ssh_fingerprint_sha256 (blob, len);
+}
+
+/* The SSH layer's debug lines about agent channels, whatever G_MESSAGES_DEBUG
+ * says (they come from the worker thread). */
+static GMutex agent_log_lock;
+static GPtrArray *agent_log;
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer data)
+{
+  const char *domain = NULL, *message = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (strcmp (fields[i].key, "GLIB_DOMAIN") == 0 && fields[i].length < 0)
+      domain = fields[i].value;
+    else if (strcmp (fields[i].key, "MESSAGE") == 0 && fields[i].length < 0)
+      message = fields[i].value;
+  if (g_strcmp0 (domain, "Tether-Ssh") == 0 && message != NULL &&
+      strstr (message, "SSH agent") != NULL)
+    {
+      g_mutex_lock (&agent_log_lock);
+      g_ptr_array_add (agent_log, g_strdup (message));
+      g_mutex_unlock (&agent_log_lock);
+    }
+  return g_log_writer_default (level, fields, n_fields, data);
+}
+
+static void
+agent_log_clear (void)
+{
+  g_mutex_lock (&agent_log_lock);
+  g_ptr_array_set_size (agent_log, 0);
+  g_mutex_unlock (&agent_log_lock);
+}
+
+/* How many captured lines contain @needle (and @needle2, when not NULL). */
+static guint
+agent_log_count (const char *needle, const char *needle2)
+{
+  guint n = 0;
+
+  g_mutex_lock (&agent_log_lock);
+  for (guint i = 0; i < agent_log->len; i++)
+    {
+      const char *line = agent_log->pdata[i];
+
+      if (strstr (line, needle) != NULL && (needle2 == NULL || strstr (line, needle2) != NULL))
+        n++;
+    }
+  g_mutex_unlock (&agent_log_lock);
+  return n;
+}
+
+static void
+spin_until_logged (const char *needle, guint count, guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  while (agent_log_count (needle, NULL) < count && g_get_monotonic_time () < deadline)
+    spin_for (20);
+  g_assert_cmpuint (agent_log_count (needle, NULL), >=, count);
+}
+
+static TetherSshExecResult *
+exec_ok (TetherSshConnection *conn, const char *command)
+{
+  g_autoptr(GError) error = NULL;
+  TetherSshExecResult *result = exec_sync (conn, command, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  return result;
+}
+
+static char *
+result_text (GBytes *bytes)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  return len > 0 ? g_strndup (data, len) : g_strdup ("");
+}
+
+static void
+test_auth_agent (void)
+{
+  TestAgent agent;
+  g_autoptr(GError) error = NULL;
+
+  if (!need_peer () || !agent_start (&agent, TRUE))
+    return;
   {
     g_autoptr(TetherSshConnection) conn = peer_conn ();
 
-    g_object_set (conn, "use-agent", TRUE, "agent-socket", sock, NULL);
+    g_object_set (conn, "use-agent", TRUE, "agent-socket", agent.sock, NULL);
     g_assert_true (connect_sync (conn, NULL, &error));
     g_assert_no_error (error);
     expect_echo (conn);
@@ -469,12 +631,289 @@ test_auth_agent (void)
     g_assert_nonnull (strstr (error->message, "SSH_AUTH_SOCK"));
     g_clear_error (&error);
   }
-  g_subprocess_send_signal (agent, SIGTERM);
-  g_subprocess_wait (agent, NULL, NULL);
-  g_clear_object (&agent);
-  remove_temp (dir, files);
-  spin_idle ();
-  tether_test_assert_no_fd_leak (fds);
+  {
+    /* An agent without the key. */
+    g_autoptr(TetherSshConnection) conn = peer_conn ();
+    const char *argv[] = { "ssh-add", "-q", "-D", NULL };
+
+    run_ssh_add (agent.sock, argv);
+    g_object_set (conn, "use-agent", TRUE, "agent-socket", agent.sock, NULL);
+    g_assert_false (connect_sync (conn, NULL, &error));
+    g_assert_error (error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_AUTH_DENIED);
+    g_test_message ("%s", error->message);
+    g_clear_error (&error);
+  }
+  agent_stop (&agent);
+}
+
+/* A command that logs in from the server back to the same sshd, with nothing
+ * but the forwarded agent to authenticate with. */
+static char *
+hop_command (void)
+{
+  return g_strdup_printf ("ssh -F /dev/null -p %u -o BatchMode=yes -o StrictHostKeyChecking=no "
+                          "-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "
+                          "-o IdentityFile=/dev/null -o PasswordAuthentication=no "
+                          "-o KbdInteractiveAuthentication=no %s@%s echo hop-ok",
+                          peer.port, peer.user, peer.host);
+}
+
+static void
+test_agent_forward (void)
+{
+  TestAgent agent;
+  g_autoptr(TetherSshConnection) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *hop = hop_command ();
+
+  if (!need_peer () || !agent_start (&agent, TRUE))
+    return;
+  fingerprint = peer_key_fingerprint ();
+  agent_log_clear ();
+
+  /* Logged in through the same agent (use-agent), and forwarding it. */
+  conn = peer_conn ();
+  g_object_set (conn, "use-agent", TRUE, "agent-socket", agent.sock, "forward-agent", TRUE, NULL);
+  g_assert_true (connect_sync (conn, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The server's ssh-add sees the key. */
+  {
+    g_autoptr(TetherSshExecResult) r = exec_ok (conn, "ssh-add -l");
+    g_autofree char *out = result_text (r->stdout_bytes);
+    g_autofree char *err = result_text (r->stderr_bytes);
+
+    g_test_message ("ssh-add -l: status %d, stdout '%s', stderr '%s'", r->exit_status, out, err);
+    g_assert_cmpint (r->exit_status, ==, 0);
+    g_assert_nonnull (strstr (out, fingerprint));
+    g_assert_nonnull (strstr (out, "tether-x2go-test"));
+  }
+  g_assert_cmpuint (agent_log_count ("SSH agent channel open", agent.sock), >=, 1);
+
+  /* The agent signs: a login from the server with nothing but the agent. */
+  {
+    g_autoptr(TetherSshExecResult) r = exec_ok (conn, hop);
+    g_autofree char *out = result_text (r->stdout_bytes);
+    g_autofree char *err = result_text (r->stderr_bytes);
+
+    g_test_message ("hop: status %d, stdout '%s', stderr '%s'", r->exit_status, out, err);
+    g_assert_cmpint (r->exit_status, ==, 0);
+    g_assert_cmpstr (out, ==, "hop-ok\n");
+  }
+
+  /* Several at once. */
+  {
+    g_autoptr(TetherSshExecResult) r =
+      exec_ok (conn, "for i in 1 2 3 4 5 6 7 8; do (ssh-add -l >/dev/null && echo ok) & done; wait");
+    g_autofree char *out = result_text (r->stdout_bytes);
+
+    g_assert_cmpstr (out, ==, "ok\nok\nok\nok\nok\nok\nok\nok\n");
+  }
+
+  /* Every channel was closed again: none refused so far. */
+  g_assert_cmpuint (agent_log_count ("refused", NULL), ==, 0);
+  tether_ssh_connection_disconnect (conn);
+  g_clear_object (&conn);
+  agent_stop (&agent);
+}
+
+/* Connections to $SSH_AUTH_SOCK on the server held open at once: prints how
+ * many got an answer to a request-identities from the agent, then holds them
+ * for the seconds of its second argument, if any. */
+#define HOLD_AGENT_SCRIPT \
+  "/usr/bin/python3 -c '\n" \
+  "import os, socket, sys, time\n" \
+  "n = int(sys.argv[1])\n" \
+  "socks = []\n" \
+  "for i in range(n):\n" \
+  "    s = socket.socket(socket.AF_UNIX)\n" \
+  "    s.settimeout(15)\n" \
+  "    s.connect(os.environ[\"SSH_AUTH_SOCK\"])\n" \
+  "    socks.append(s)\n" \
+  "for s in socks:\n" \
+  "    try:\n" \
+  "        s.sendall(bytes([0, 0, 0, 1, 11]))\n" \
+  "    except OSError:\n" \
+  "        pass\n" \
+  "ok = 0\n" \
+  "for s in socks:\n" \
+  "    got = b\"\"\n" \
+  "    try:\n" \
+  "        while len(got) < 5:\n" \
+  "            b = s.recv(5 - len(got))\n" \
+  "            if not b:\n" \
+  "                break\n" \
+  "            got += b\n" \
+  "    except OSError:\n" \
+  "        pass\n" \
+  "    if len(got) == 5 and got[4] == 12:\n" \
+  "        ok += 1\n" \
+  "print(ok, flush=True)\n" \
+  "if len(sys.argv) > 2:\n" \
+  "    time.sleep(float(sys.argv[2]))\n" \
+  "' "
+
+static void
+test_agent_forward_cap (void)
+{
+  TestAgent agent;
+  g_autoptr(TetherSshConnection) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *command = g_strdup_printf (HOLD_AGENT_SCRIPT "%d",
+                                              TETHER_SSH_MAX_AGENT_CHANNELS + 4);
+  g_autofree char *expected = g_strdup_printf ("%d\n", TETHER_SSH_MAX_AGENT_CHANNELS);
+
+  if (!need_peer () || !agent_start (&agent, TRUE))
+    return;
+  agent_log_clear ();
+  conn = key_conn ();
+  g_object_set (conn, "agent-socket", agent.sock, "forward-agent", TRUE, NULL);
+  g_assert_true (connect_sync (conn, NULL, &error));
+  g_assert_no_error (error);
+
+  /* At most the cap at once; the others are refused, and the log says so. */
+  {
+    g_autoptr(TetherSshExecResult) r = exec_ok (conn, command);
+    g_autofree char *out = result_text (r->stdout_bytes);
+    g_autofree char *err = result_text (r->stderr_bytes);
+
+    g_test_message ("holder: status %d, stdout '%s', stderr '%s'", r->exit_status, out, err);
+    g_assert_cmpint (r->exit_status, ==, 0);
+    g_assert_cmpstr (out, ==, expected);
+  }
+  g_assert_cmpuint (agent_log_count ("refused", "open already"), ==, 4);
+  /* Once they closed, there is room again. */
+  {
+    g_autoptr(TetherSshExecResult) r = exec_ok (conn, "ssh-add -l");
+
+    g_assert_cmpint (r->exit_status, ==, 0);
+  }
+
+  /* A disconnect with agent channels open closes them (no fd is left). */
+  {
+    AsyncWait wait = { 0 };
+    g_autofree char *hold = g_strdup_printf (HOLD_AGENT_SCRIPT "%d 15", 3);
+    guint opened = agent_log_count ("SSH agent channel open", NULL);
+
+    tether_ssh_connection_exec_async (conn, hold, NULL, async_wait_cb, &wait);
+    spin_until_logged ("SSH agent channel open", opened + 3, 20);
+    tether_ssh_connection_disconnect (conn);
+    spin_until (&wait.done, 10);
+    g_assert_null (tether_ssh_connection_exec_finish (conn, wait.result, &error));
+    g_assert_error (error, TETHER_SSH_ERROR, TETHER_SSH_ERROR_DISCONNECTED);
+    g_clear_error (&error);
+    g_object_unref (wait.result);
+  }
+  g_clear_object (&conn);
+  agent_stop (&agent);
+}
+
+static void
+test_agent_forward_off (void)
+{
+  TestAgent agent;
+  g_autoptr(TetherSshConnection) conn = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!need_peer () || !agent_start (&agent, TRUE))
+    return;
+  /* The agent logs in, but is not forwarded. */
+  conn = peer_conn ();
+  g_object_set (conn, "use-agent", TRUE, "agent-socket", agent.sock, NULL);
+  g_assert_true (connect_sync (conn, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(TetherSshExecResult) r = exec_ok (conn, "echo \"[$SSH_AUTH_SOCK]\"; ssh-add -l");
+    g_autofree char *out = result_text (r->stdout_bytes);
+    g_autofree char *err = result_text (r->stderr_bytes);
+
+    g_test_message ("ssh-add -l: status %d, stdout '%s', stderr '%s'", r->exit_status, out, err);
+    g_assert_cmpstr (out, ==, "[]\n");
+    g_assert_cmpint (r->exit_status, ==, 2);   /* "Could not open a connection to your agent" */
+    g_assert_nonnull (strstr (err, "agent"));
+  }
+  tether_ssh_connection_disconnect (conn);
+  g_clear_object (&conn);
+  agent_stop (&agent);
+}
+
+/* ssh-add on the server found no agent behind its socket: sshd closes the
+ * socket when the channel open is refused, so ssh-add either reads EOF
+ * ("communication with agent failed", status 1) or, when its request is
+ * written after the close, dies of SIGPIPE, as with OpenSSH's own client. */
+static void
+assert_agent_failed (TetherSshExecResult *r)
+{
+  g_autofree char *err = result_text (r->stderr_bytes);
+
+  g_test_message ("ssh-add -l: status %d, signal %s, stderr '%s'", r->exit_status,
+                  r->exit_signal, err);
+  g_assert_cmpuint (g_bytes_get_size (r->stdout_bytes), ==, 0);
+  if (r->exit_signal != NULL)
+    g_assert_cmpstr (r->exit_signal, ==, "PIPE");
+  else
+    {
+      g_assert_cmpint (r->exit_status, ==, 1);
+      g_assert_nonnull (strstr (err, "agent"));
+    }
+}
+
+static void
+test_agent_forward_gone (void)
+{
+  TestAgent agent;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hop = hop_command ();
+
+  if (!need_peer () || !agent_start (&agent, TRUE))
+    return;
+  agent_log_clear ();
+  {
+    g_autoptr(TetherSshConnection) conn = key_conn ();
+
+    g_object_set (conn, "agent-socket", agent.sock, "forward-agent", TRUE, NULL);
+    g_assert_true (connect_sync (conn, NULL, &error));
+    g_assert_no_error (error);
+    {
+      g_autoptr(TetherSshExecResult) r = exec_ok (conn, "ssh-add -l");
+
+      g_assert_cmpint (r->exit_status, ==, 0);
+    }
+
+    /* The agent goes away while the connection lives: the server's requests
+     * fail cleanly, the log says why, and the connection carries on. */
+    agent_stop (&agent);
+    {
+      g_autoptr(TetherSshExecResult) r = exec_ok (conn, "ssh-add -l");
+
+      assert_agent_failed (r);
+    }
+    {
+      g_autoptr(TetherSshExecResult) r = exec_ok (conn, hop);
+
+      g_assert_cmpint (r->exit_status, !=, 0);
+    }
+    g_assert_cmpuint (agent_log_count ("refused an SSH agent channel", "could not connect"), >=, 2);
+    expect_echo (conn);
+  }
+
+  /* No local agent at all (SSH_AUTH_SOCK is unset in this program). */
+  agent_log_clear ();
+  {
+    g_autoptr(TetherSshConnection) conn = key_conn ();
+
+    g_object_set (conn, "forward-agent", TRUE, NULL);
+    g_assert_true (connect_sync (conn, NULL, &error));
+    g_assert_no_error (error);
+    {
+      g_autoptr(TetherSshExecResult) r = exec_ok (conn, "ssh-add -l");
+
+      assert_agent_failed (r);
+    }
+    g_assert_cmpuint (agent_log_count ("refused an SSH agent channel", "SSH_AUTH_SOCK"), ==, 1);
+    expect_echo (conn);
+  }
 }
 
 /* ---- host keys -------------------------------------------------------------- */
@@ -1651,6 +2090,10 @@ main (int argc, char **argv)
     { "/ssh/x2go/auth/force-password", test_auth_force_password },
     { "/ssh/x2go/auth/keyboard-interactive", test_auth_keyboard_interactive },
     { "/ssh/x2go/auth/agent", test_auth_agent },
+    { "/ssh/x2go/agent/forward", test_agent_forward },
+    { "/ssh/x2go/agent/forward-off", test_agent_forward_off },
+    { "/ssh/x2go/agent/forward-cap", test_agent_forward_cap },
+    { "/ssh/x2go/agent/forward-gone", test_agent_forward_gone },
     { "/ssh/x2go/host-key/unknown", test_host_key_unknown },
     { "/ssh/x2go/host-key/added", test_host_key_added },
     { "/ssh/x2go/host-key/changed", test_host_key_changed },
@@ -1672,6 +2115,8 @@ main (int argc, char **argv)
     { "/ssh/x2go/proxy", test_proxy },
   };
 
+  agent_log = g_ptr_array_new_with_free_func (g_free);
+  g_log_set_writer_func (capture_writer, NULL, NULL);
   ssh_test_environment ();
   tether_test_init (&argc, &argv);
   start_peer ();

@@ -297,6 +297,9 @@ fake_connect_async (TetherX2goTransport           *transport,
   FakeTransport *self = FAKE_TRANSPORT (transport);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
+  self->server->connects++;
+  self->server->last_allow_agent = params->allow_agent;
+  self->server->last_forward_agent = params->forward_agent;
   if (self->server->connect_error != NULL)
     {
       g_task_return_error (task, g_error_copy (self->server->connect_error));

@@ -40,6 +40,9 @@ struct _FakeServer {
   guint       next_port;
   guint       forwards;
   gboolean    ignore_terminate; /* x2goterminate-session leaves the session */
+  guint       connects;         /* connect calls that got to the transport */
+  gboolean    last_allow_agent;     /* what the last one asked for */
+  gboolean    last_forward_agent;
 };
 
 FakeServer          *fake_server_new       (void);

@@ -461,7 +461,7 @@ test_register_bad_options (Fixture *f, gconstpointer data)
     { "{'share_local_folders': <['/home']>}", G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "folder" },
     { "{'published_applications': <true>}", G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "published" },
     { "{'use_sshproxy': <true>}", G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "SSH proxy" },
-    { "{'forward_sshagent': <true>}", G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "agent" },
+    { "{'forward_sshagent': <'yes'>}", G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "type 'b'" },
     { "{'rdp_server': <'h'>}", G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "RDP" },
     { "{'session_name': <'../etc'>}", G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "session name" },
     { "{'username': <'-oProxyCommand'>}", G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "user name" },
@@ -661,6 +661,41 @@ test_connect (Fixture *f, gconstpointer data)
   g_assert_true (tether_x2go_client_disconnect_session (f->client, uuid, &error));
   g_assert_false (tether_x2go_client_is_session_connected (f->client, uuid));
   g_assert_cmpint (phase_of (f, uuid), ==, TETHER_X2GO_SESSION_PHASE_REGISTERED);
+}
+
+/* forward_sshagent and allow_agent reach the SSH layer's connect. */
+static void
+test_connect_agent_options (Fixture *f, gconstpointer data)
+{
+  const struct {
+    const char *text;
+    gboolean    allow_agent;
+    gboolean    forward_agent;
+  } cases[] = {
+    { "{'forward_sshagent': <true>}", FALSE, TRUE },
+    { "{'forward_sshagent': <false>, 'allow_agent': <true>}", TRUE, FALSE },
+    { "{'forward_sshagent': <true>, 'allow_agent': <true>}", TRUE, TRUE },
+    { "@a{sv} {}", FALSE, FALSE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) options = g_variant_parse (G_VARIANT_TYPE_VARDICT, cases[i].text,
+                                                     NULL, NULL, &error);
+      g_autofree char *uuid = NULL;
+      guint before = f->server->connects;
+
+      g_assert_no_error (error);
+      uuid = register_default (f, options);
+      g_assert_true (do_connect (f, uuid, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (f->server->connects, ==, before + 1);
+      g_assert_cmpint (f->server->last_allow_agent, ==, cases[i].allow_agent);
+      g_assert_cmpint (f->server->last_forward_agent, ==, cases[i].forward_agent);
+      g_assert_true (tether_x2go_client_disconnect_session (f->client, uuid, &error));
+      g_assert_no_error (error);
+    }
 }
 
 static void
@@ -1385,6 +1420,7 @@ main (int argc, char **argv)
   ADD ("/x2go/client/unknown-uuid", test_unknown_uuid);
   ADD ("/x2go/client/connect/ok", test_connect);
   ADD ("/x2go/client/connect/refused", test_connect_refused);
+  ADD ("/x2go/client/connect/agent-options", test_connect_agent_options);
   ADD ("/x2go/client/connect/no-x2goserver", test_connect_no_x2go);
   ADD ("/x2go/client/connect/malformed-listing", test_connect_malformed_listing);
   ADD ("/x2go/client/connect/check-host", test_check_host);
