@@ -186,6 +186,8 @@ typedef struct {
   TetherX2goCommandOutput *features;
   TetherX2goCommandOutput *versions;
   TetherX2goCommandOutput *listing;
+  char              *proxy_password;    /* secret */
+  char              *proxy_passphrase;  /* secret */
 } ConnectData;
 
 static void
@@ -194,6 +196,8 @@ connect_data_free (ConnectData *cd)
   g_free (cd->username);
   tether_x2go_secret_free (cd->password);
   tether_x2go_secret_free (cd->passphrase);
+  tether_x2go_secret_free (cd->proxy_password);
+  tether_x2go_secret_free (cd->proxy_passphrase);
   g_clear_error (&cd->error);
   tether_x2go_command_output_free (cd->features);
   tether_x2go_command_output_free (cd->versions);
@@ -516,6 +520,16 @@ tether_x2go_session_connect_async (TetherX2goSession   *self,
   /* Like python-x2go: the session keeps no copy of its secrets after connect. */
   g_clear_pointer (&self->opts.password, tether_x2go_secret_free);
   g_clear_pointer (&self->opts.passphrase, tether_x2go_secret_free);
+  /* sshproxy_reuse_authinfo: the session's credentials open the proxy too. */
+  if (self->opts.use_sshproxy)
+    {
+      cd->proxy_password = g_strdup (self->opts.sshproxy_reuse_authinfo
+                                       ? cd->password : self->opts.sshproxy_password);
+      cd->proxy_passphrase = g_strdup (self->opts.sshproxy_reuse_authinfo
+                                         ? cd->passphrase : self->opts.sshproxy_passphrase);
+    }
+  g_clear_pointer (&self->opts.sshproxy_password, tether_x2go_secret_free);
+  g_clear_pointer (&self->opts.sshproxy_passphrase, tether_x2go_secret_free);
 
   self->busy = TRUE;
   tether_x2go_session_set_phase (self, TETHER_X2GO_SESSION_PHASE_CONNECTING);
@@ -558,6 +572,21 @@ tether_x2go_session_connect_async (TetherX2goSession   *self,
   params.force_password_auth = self->opts.force_password_auth;
   params.forward_agent = self->opts.forward_agent;
   params.connect_timeout = self->opts.connect_timeout;
+  if (self->opts.use_sshproxy)
+    {
+      params.proxy_host = self->opts.sshproxy_host;
+      params.proxy_port = self->opts.sshproxy_port;
+      params.proxy_username = self->opts.sshproxy_user != NULL ? self->opts.sshproxy_user
+                                                               : self->username;
+      params.proxy_password = cd->proxy_password;
+      params.proxy_passphrase = cd->proxy_passphrase;
+      params.proxy_key_files = (const char *const *) (self->opts.sshproxy_reuse_authinfo &&
+                                                      self->opts.sshproxy_key_files == NULL
+                                                        ? self->opts.key_files
+                                                        : self->opts.sshproxy_key_files);
+      params.proxy_allow_agent = self->opts.sshproxy_reuse_authinfo
+                                   ? self->opts.allow_agent : self->opts.sshproxy_allow_agent;
+    }
   tether_x2go_transport_connect_async (self->transport, &params, cancellable,
                                        on_transport_connected, g_steal_pointer (&task));
 }
