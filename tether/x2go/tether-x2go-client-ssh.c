@@ -95,6 +95,7 @@ on_proxy_connected (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GTask) task = user_data;
   TetherX2goSshTransport *self = g_task_get_source_object (task);
   TetherSshConnection *proxy = TETHER_SSH_CONNECTION (source);
+  GCancellable *cancellable;
   GError *error = NULL;
 
   if (!tether_ssh_connection_connect_finish (proxy, result, &error))
@@ -117,7 +118,8 @@ on_proxy_connected (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   g_object_set (self->conn, "proxy", self->proxy, NULL);
-  tether_ssh_connection_connect_async (self->conn, g_task_get_cancellable (task), on_connected,
+  cancellable = g_task_get_cancellable (task);
+  tether_ssh_connection_connect_async (self->conn, cancellable, on_connected,
                                        g_steal_pointer (&task));
 }
 
