@@ -145,6 +145,7 @@ ssh_connect_async (TetherX2goTransport           *transport,
       g_object_set (self->proxy,
                     "private-key-files", params->proxy_key_files,
                     "use-agent", params->proxy_allow_agent,
+                    "force-password-auth", params->proxy_force_password_auth,
                     "known-hosts-file", params->known_hosts,
                     "add-to-known-hosts", params->add_to_known_hosts,
                     NULL);

@@ -56,6 +56,7 @@ typedef struct {
   const char         *proxy_passphrase;  /* nullable */
   const char *const  *proxy_key_files;   /* nullable, NULL-terminated */
   gboolean            proxy_allow_agent;
+  gboolean            proxy_force_password_auth;
 } TetherX2goConnectParams;
 
 /* The outcome of one remote command. */

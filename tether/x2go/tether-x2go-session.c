@@ -190,6 +190,24 @@ typedef struct {
   char              *proxy_passphrase;  /* secret */
 } ConnectData;
 
+/* The usual key files of the client's SSH folder, as python-x2go's look_for_keys. */
+static char **
+find_ssh_keys (TetherX2goSession *self)
+{
+  static const char *const names[] = { "id_ed25519", "id_ecdsa", "id_rsa", "id_dsa" };
+  g_autoptr(GStrvBuilder) found = g_strv_builder_new ();
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path =
+        g_build_filename (tether_x2go_client_get_ssh_rootdir (self->client), names[i], NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_strv_builder_add (found, path);
+    }
+  return g_strv_builder_end (found);
+}
+
 static void
 connect_data_free (ConnectData *cd)
 {
@@ -544,20 +562,10 @@ tether_x2go_session_connect_async (TetherX2goSession   *self,
 
   /* look_for_keys: the usual key files of the SSH folder, as python-x2go. */
   if (self->opts.look_for_keys && self->opts.key_files == NULL)
-    {
-      static const char *const names[] = { "id_ed25519", "id_ecdsa", "id_rsa", "id_dsa" };
-      g_autoptr(GStrvBuilder) found = g_strv_builder_new ();
-
-      for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
-        {
-          g_autofree char *path =
-            g_build_filename (tether_x2go_client_get_ssh_rootdir (self->client), names[i], NULL);
-
-          if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-            g_strv_builder_add (found, path);
-        }
-      self->opts.key_files = g_strv_builder_end (found);
-    }
+    self->opts.key_files = find_ssh_keys (self);
+  if (self->opts.use_sshproxy && self->opts.sshproxy_look_for_keys &&
+      self->opts.sshproxy_key_files == NULL && !self->opts.sshproxy_reuse_authinfo)
+    self->opts.sshproxy_key_files = find_ssh_keys (self);
 
   params.host = self->server;
   params.port = self->port;
@@ -586,6 +594,8 @@ tether_x2go_session_connect_async (TetherX2goSession   *self,
                                                         : self->opts.sshproxy_key_files);
       params.proxy_allow_agent = self->opts.sshproxy_reuse_authinfo
                                    ? self->opts.allow_agent : self->opts.sshproxy_allow_agent;
+      params.proxy_force_password_auth = self->opts.sshproxy_reuse_authinfo &&
+                                         self->opts.force_password_auth;
     }
   tether_x2go_transport_connect_async (self->transport, &params, cancellable,
                                        on_transport_connected, g_steal_pointer (&task));
