@@ -28,6 +28,8 @@ struct _TetherX2goSshTransport {
   gulong               check_host_id;
   gulong               disconnected_id;
   gulong               tunnel_failed_id;
+  TetherSshConnection *proxy;            /* the jump host, when there is one */
+  gulong               proxy_check_host_id;
 };
 
 G_DEFINE_FINAL_TYPE (TetherX2goSshTransport, tether_x2go_ssh_transport,
@@ -78,6 +80,50 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+drop_proxy (TetherX2goSshTransport *self)
+{
+  if (self->proxy == NULL)
+    return;
+  g_clear_signal_handler (&self->proxy_check_host_id, self->proxy);
+  tether_ssh_connection_disconnect (self->proxy);
+  g_clear_object (&self->proxy);
+}
+
+static void
+on_proxy_connected (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TetherX2goSshTransport *self = g_task_get_source_object (task);
+  TetherSshConnection *proxy = TETHER_SSH_CONNECTION (source);
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  if (!tether_ssh_connection_connect_finish (proxy, result, &error))
+    {
+      g_autofree char *host = NULL;
+      guint port = 0;
+
+      g_object_get (proxy, "host", &host, "port", &port, NULL);
+      g_prefix_error (&error, "SSH proxy (jump host) %s:%u: ", host, port);
+      if (proxy == self->proxy)
+        drop_proxy (self);
+      g_task_return_error (task, error);
+      return;
+    }
+  if (proxy != self->proxy || g_task_return_error_if_cancelled (task))
+    {
+      if (!g_task_had_error (task))
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                 "the connection was closed");
+      return;
+    }
+  g_object_set (self->conn, "proxy", self->proxy, NULL);
+  cancellable = g_task_get_cancellable (task);
+  tether_ssh_connection_connect_async (self->conn, cancellable, on_connected,
+                                       g_steal_pointer (&task));
+}
+
+static void
 ssh_connect_async (TetherX2goTransport           *transport,
                    const TetherX2goConnectParams *params,
                    GCancellable                  *cancellable,
@@ -88,6 +134,28 @@ ssh_connect_async (TetherX2goTransport           *transport,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, ssh_connect_async);
+  drop_proxy (self);
+  if (params->proxy_host != NULL)
+    {
+      self->proxy = tether_ssh_connection_new (params->proxy_host,
+                                               params->proxy_port != 0 ? params->proxy_port : 22,
+                                               params->proxy_username);
+      self->proxy_check_host_id = g_signal_connect (self->proxy, "check-host",
+                                                    G_CALLBACK (on_check_host), self);
+      g_object_set (self->proxy,
+                    "private-key-files", params->proxy_key_files,
+                    "use-agent", params->proxy_allow_agent,
+                    "force-password-auth", params->proxy_force_password_auth,
+                    "known-hosts-file", params->known_hosts,
+                    "add-to-known-hosts", params->add_to_known_hosts,
+                    NULL);
+      if (params->proxy_password != NULL)
+        g_object_set (self->proxy, "password", params->proxy_password, NULL);
+      if (params->proxy_passphrase != NULL)
+        g_object_set (self->proxy, "passphrase", params->proxy_passphrase, NULL);
+      if (params->connect_timeout != 0)
+        g_object_set (self->proxy, "connect-timeout", params->connect_timeout, NULL);
+    }
   g_object_set (self->conn,
                 "private-key-files", params->key_files,
                 "use-agent", params->allow_agent,
@@ -103,7 +171,10 @@ ssh_connect_async (TetherX2goTransport           *transport,
     g_object_set (self->conn, "passphrase", params->passphrase, NULL);
   if (params->connect_timeout != 0)
     g_object_set (self->conn, "connect-timeout", params->connect_timeout, NULL);
-  tether_ssh_connection_connect_async (self->conn, cancellable, on_connected, task);
+  if (self->proxy != NULL)
+    tether_ssh_connection_connect_async (self->proxy, cancellable, on_proxy_connected, task);
+  else
+    tether_ssh_connection_connect_async (self->conn, cancellable, on_connected, task);
 }
 
 static gboolean
@@ -218,6 +289,7 @@ static void
 ssh_disconnect (TetherX2goTransport *transport)
 {
   tether_ssh_connection_disconnect (TETHER_X2GO_SSH_TRANSPORT (transport)->conn);
+  drop_proxy (TETHER_X2GO_SSH_TRANSPORT (transport));
 }
 
 static char *
@@ -247,6 +319,7 @@ tether_x2go_ssh_transport_dispose (GObject *object)
       tether_ssh_connection_disconnect (self->conn);
       g_clear_object (&self->conn);
     }
+  drop_proxy (self);
   G_OBJECT_CLASS (tether_x2go_ssh_transport_parent_class)->dispose (object);
 }
 

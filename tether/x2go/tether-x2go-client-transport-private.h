@@ -47,6 +47,16 @@ typedef struct {
   gboolean            force_password_auth;
   gboolean            forward_agent;     /* forward the local SSH agent ($SSH_AUTH_SOCK) */
   guint               connect_timeout;   /* seconds; 0: the SSH layer's default */
+  /* An SSH proxy (jump host): connected first, the target through it. Same
+   * known_hosts handling as the target. */
+  const char         *proxy_host;        /* nullable: no proxy */
+  guint               proxy_port;
+  const char         *proxy_username;
+  const char         *proxy_password;    /* nullable */
+  const char         *proxy_passphrase;  /* nullable */
+  const char *const  *proxy_key_files;   /* nullable, NULL-terminated */
+  gboolean            proxy_allow_agent;
+  gboolean            proxy_force_password_auth;
 } TetherX2goConnectParams;
 
 /* The outcome of one remote command. */

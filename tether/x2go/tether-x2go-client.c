@@ -1168,11 +1168,18 @@ valid_server (const char *server)
  *   `known_hosts` (s), `add_to_known_hosts` (b), `look_for_keys` (b),
  *   `allow_agent` (b), `forward_sshagent` (b), `force_password_auth` (b),
  *   `timeout` (u),
+ *   the SSH proxy (jump host, connected first, the target through it):
+ *   `use_sshproxy` (b), `sshproxy_host` (s), `sshproxy_port` (u, 22),
+ *   `sshproxy_user` (s, default the session's user), `sshproxy_password` (s),
+ *   `sshproxy_passphrase` (s), `sshproxy_key_filename` (s or as),
+ *   `sshproxy_reuse_authinfo` (b: the session's password, passphrase and keys
+ *   for the proxy too), `sshproxy_look_for_keys` (b), `sshproxy_allow_agent`
+ *   (b), `sshproxy_type` (s: only `SSH`),
  *   `profile_name` (s), `profile_id` (s), `session_name` (s: an existing
  *   server-side session to resume), `server`, `port`, `username`.
  *   Options for features not built yet (printing, folder sharing, MIME box,
- *   sound, published applications, SSH proxies, host keys
- *   under per-profile aliases) fail with
+ *   sound, published applications, host keys
+ *   under per-profile aliases, `sshproxy_tunnel`) fail with
  *   %G_IO_ERROR_NOT_SUPPORTED when they ask for the feature.
  * @error: return location for a #GError
  *

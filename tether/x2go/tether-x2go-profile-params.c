@@ -349,6 +349,7 @@ typedef enum {
   DROP,           /* describes a feature the profile does not ask for */
   IF_RDP,         /* passed when the command is RDP (then refused) */
   IF_XDMCP,       /* passed when the command is XDMCP (then refused) */
+  IF_SSHPROXY,    /* passed with use_sshproxy, unless the empty string */
   NONEMPTY,       /* passed unless the empty string (no key file) */
   SPECIAL,        /* handled on its own below */
 } Action;
@@ -368,13 +369,13 @@ static const struct {
   { "auto_connect", PASS },
   { "auto_start_or_resume", PASS },
   { "use_sshproxy", PASS },
-  { "sshproxy_host", DROP },
-  { "sshproxy_port", DROP },
-  { "sshproxy_user", DROP },
-  { "sshproxy_key_filename", DROP },
-  { "sshproxy_look_for_keys", DROP },
-  { "sshproxy_allow_agent", DROP },
-  { "sshproxy_reuse_authinfo", DROP },
+  { "sshproxy_host", IF_SSHPROXY },
+  { "sshproxy_port", IF_SSHPROXY },
+  { "sshproxy_user", IF_SSHPROXY },
+  { "sshproxy_key_filename", IF_SSHPROXY },
+  { "sshproxy_look_for_keys", IF_SSHPROXY },
+  { "sshproxy_allow_agent", IF_SSHPROXY },
+  { "sshproxy_reuse_authinfo", IF_SSHPROXY },
   { "cmd", PASS },
   { "session_type", PASS },
   { "published_applications", PASS },
@@ -551,6 +552,16 @@ tether_x2go_profile_to_session_options (GVariant    *config,
           break;
         case IF_XDMCP:
           pass = strcmp (cmd, "XDMCP") == 0;
+          break;
+        case IF_SSHPROXY:
+          {
+            g_autoptr(GVariant) use = g_variant_lookup_value (params, "use_sshproxy",
+                                                              G_VARIANT_TYPE_BOOLEAN);
+
+            pass = use != NULL && g_variant_get_boolean (use) &&
+                   (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) ||
+                    g_variant_get_string (value, NULL)[0] != '\0');
+          }
           break;
         case DROP:
         case SPECIAL:

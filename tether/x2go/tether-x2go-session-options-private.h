@@ -21,7 +21,7 @@ G_BEGIN_DECLS
  *
  * Unknown keys, wrong value types and bad values are refused with an error
  * naming the key; options for features not built yet (printing, folder
- * sharing, MIME box, sound, published applications, SSH proxies, ...) are
+ * sharing, MIME box, sound, published applications, ...) are
  * refused with G_IO_ERROR_NOT_SUPPORTED when they ask
  * for the feature.
  */
@@ -52,6 +52,18 @@ typedef struct {
   gboolean  force_password_auth;
   gboolean  forward_agent;       /* "forward_sshagent" */
   guint     connect_timeout;     /* seconds; 0: default */
+
+  /* SSH proxy (jump host): "use_sshproxy", "sshproxy_*" */
+  gboolean  use_sshproxy;
+  char     *sshproxy_host;
+  guint     sshproxy_port;       /* default 22 */
+  char     *sshproxy_user;       /* NULL: the session's user */
+  char    **sshproxy_key_files;  /* NULL-terminated, "~/" expanded; may be NULL */
+  char     *sshproxy_password;   /* secret: wiped by _clear() */
+  char     *sshproxy_passphrase; /* secret: wiped by _clear() */
+  gboolean  sshproxy_reuse_authinfo; /* the session's password/passphrase/keys for the proxy */
+  gboolean  sshproxy_look_for_keys;
+  gboolean  sshproxy_allow_agent;
 
   /* the session */
   char     *cmd;                 /* default "TERMINAL" */

@@ -30,6 +30,11 @@ tether_x2go_session_options_clear (TetherX2goSessionOptions *opts)
   g_clear_pointer (&opts->password, tether_x2go_secret_free);
   g_clear_pointer (&opts->passphrase, tether_x2go_secret_free);
   g_clear_pointer (&opts->known_hosts, g_free);
+  g_clear_pointer (&opts->sshproxy_host, g_free);
+  g_clear_pointer (&opts->sshproxy_user, g_free);
+  g_clear_pointer (&opts->sshproxy_key_files, g_strfreev);
+  g_clear_pointer (&opts->sshproxy_password, tether_x2go_secret_free);
+  g_clear_pointer (&opts->sshproxy_passphrase, tether_x2go_secret_free);
   g_clear_pointer (&opts->cmd, g_free);
   g_clear_pointer (&opts->geometry, g_free);
   g_clear_pointer (&opts->link, g_free);
@@ -66,6 +71,7 @@ set_defaults (TetherX2goSessionOptions *opts)
   opts->snd_system = g_strdup ("none");
   opts->allow_agent = FALSE;
   opts->look_for_keys = FALSE;
+  opts->sshproxy_port = TETHER_X2GO_DEFAULT_SSH_PORT;
 }
 
 static gboolean
@@ -291,8 +297,6 @@ static const struct {
   { "restore_shared_local_folders", "local folder sharing" },
   { "allow_mimebox", "the MIME box" },
   { "published_applications", "published applications" },
-  { "use_sshproxy", "an SSH proxy (jump host)" },
-  { "sshproxy_reuse_authinfo", "an SSH proxy (jump host)" },
   { "auto_start_or_resume", "automatic start or resume" },
   { "auto_connect", "automatic connect" },
   { "set_session_title", "setting the session window title" },
@@ -301,6 +305,74 @@ static const struct {
   { "setdpi", NULL },              /* handled: only meaningful with "dpi" */
   { "convert_encoding", "encoding conversion of shared folders" },
 };
+
+/* The SSH proxy (jump host) options, x2go-protocol.md §2.4. Sets *handled to
+ * FALSE for a key that is not one of them. */
+static gboolean
+apply_sshproxy_option (TetherX2goSessionOptions *opts,
+                       const char               *key,
+                       GVariant                 *value,
+                       gboolean                 *handled,
+                       GError                  **error)
+{
+  guint64 n;
+
+  *handled = TRUE;
+  if (g_str_equal (key, "use_sshproxy"))
+    return get_bool (value, key, &opts->use_sshproxy, error);
+  if (g_str_equal (key, "sshproxy_host"))
+    return get_text (value, key, WORD_CHARS ".-:[]%", FALSE, &opts->sshproxy_host, error);
+  if (g_str_equal (key, "sshproxy_port"))
+    {
+      if (!get_uint (value, key, 1, 65535, &n, error))
+        return FALSE;
+      opts->sshproxy_port = (guint) n;
+      return TRUE;
+    }
+  if (g_str_equal (key, "sshproxy_user"))
+    {
+      g_autofree char *user = NULL;
+
+      if (!get_text (value, key, NULL, TRUE, &user, error))
+        return FALSE;
+      if (*user == '\0')   /* python-x2go's profile default: not set */
+        return TRUE;
+      if (!tether_x2go_is_user_name (user))
+        return bad_value (error, key, "not a valid user name");
+      g_free (opts->sshproxy_user);
+      opts->sshproxy_user = g_steal_pointer (&user);
+      return TRUE;
+    }
+  if (g_str_equal (key, "sshproxy_key_filename"))
+    return get_key_files (value, key, &opts->sshproxy_key_files, error);
+  if (g_str_equal (key, "sshproxy_password") || g_str_equal (key, "sshproxy_passphrase"))
+    {
+      char **slot = g_str_equal (key, "sshproxy_password") ? &opts->sshproxy_password
+                                                           : &opts->sshproxy_passphrase;
+
+      if (!want_type (value, key, G_VARIANT_TYPE_STRING, error))
+        return FALSE;
+      g_clear_pointer (slot, tether_x2go_secret_free);
+      *slot = g_variant_dup_string (value, NULL);
+      return TRUE;
+    }
+  if (g_str_equal (key, "sshproxy_reuse_authinfo"))
+    return get_bool (value, key, &opts->sshproxy_reuse_authinfo, error);
+  if (g_str_equal (key, "sshproxy_look_for_keys"))
+    return get_bool (value, key, &opts->sshproxy_look_for_keys, error);
+  if (g_str_equal (key, "sshproxy_allow_agent"))
+    return get_bool (value, key, &opts->sshproxy_allow_agent, error);
+  if (g_str_equal (key, "sshproxy_type"))
+    {
+      if (!want_type (value, key, G_VARIANT_TYPE_STRING, error))
+        return FALSE;
+      if (g_ascii_strcasecmp (g_variant_get_string (value, NULL), "SSH") == 0)
+        return TRUE;
+      return not_supported (error, key, "a proxy other than an SSH jump host");
+    }
+  *handled = FALSE;
+  return TRUE;
+}
 
 static gboolean
 apply_option (TetherX2goSessionOptions *opts,
@@ -387,6 +459,15 @@ apply_option (TetherX2goSessionOptions *opts,
     return get_bool (value, key, &opts->forward_agent, error);
   if (g_str_equal (key, "force_password_auth"))
     return get_bool (value, key, &opts->force_password_auth, error);
+  if (g_str_has_prefix (key, "sshproxy_") || g_str_equal (key, "use_sshproxy"))
+    {
+      gboolean handled = TRUE;
+
+      if (!apply_sshproxy_option (opts, key, value, &handled, error))
+        return FALSE;
+      if (handled)
+        return TRUE;
+    }
   if (g_str_equal (key, "timeout"))
     {
       if (!get_uint (value, key, 1, TETHER_X2GO_MAX_CONNECT_TIMEOUT, &n, error))
@@ -502,9 +583,6 @@ apply_option (TetherX2goSessionOptions *opts,
     return not_supported (error, key, "an XDMCP session");
   if (g_str_equal (key, "snd_port") || g_str_equal (key, "mimebox_action") ||
       g_str_equal (key, "print_action") || g_str_equal (key, "session_title") ||
-      g_str_equal (key, "sshproxy_host") || g_str_equal (key, "sshproxy_port") ||
-      g_str_equal (key, "sshproxy_user") || g_str_equal (key, "sshproxy_password") ||
-      g_str_equal (key, "sshproxy_key_filename") || g_str_equal (key, "sshproxy_passphrase") ||
       g_str_equal (key, "sshproxy_tunnel") || g_str_equal (key, "proxy_options"))
     return not_supported (error, key, "this option");
 
@@ -555,6 +633,13 @@ tether_x2go_session_options_parse (GVariant                 *options,
           tether_x2go_session_options_clear (opts);
           return FALSE;
         }
+    }
+  if (opts->use_sshproxy && opts->sshproxy_host == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "session option 'use_sshproxy' needs 'sshproxy_host', the SSH proxy's host");
+      tether_x2go_session_options_clear (opts);
+      return FALSE;
     }
   /* python-x2go sends X2GODPI only with setdpi. */
   if (!setdpi)

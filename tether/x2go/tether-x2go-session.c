@@ -186,7 +186,27 @@ typedef struct {
   TetherX2goCommandOutput *features;
   TetherX2goCommandOutput *versions;
   TetherX2goCommandOutput *listing;
+  char              *proxy_password;    /* secret */
+  char              *proxy_passphrase;  /* secret */
 } ConnectData;
+
+/* The usual key files of the client's SSH folder, as python-x2go's look_for_keys. */
+static char **
+find_ssh_keys (TetherX2goSession *self)
+{
+  static const char *const names[] = { "id_ed25519", "id_ecdsa", "id_rsa", "id_dsa" };
+  g_autoptr(GStrvBuilder) found = g_strv_builder_new ();
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path =
+        g_build_filename (tether_x2go_client_get_ssh_rootdir (self->client), names[i], NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_strv_builder_add (found, path);
+    }
+  return g_strv_builder_end (found);
+}
 
 static void
 connect_data_free (ConnectData *cd)
@@ -194,6 +214,8 @@ connect_data_free (ConnectData *cd)
   g_free (cd->username);
   tether_x2go_secret_free (cd->password);
   tether_x2go_secret_free (cd->passphrase);
+  tether_x2go_secret_free (cd->proxy_password);
+  tether_x2go_secret_free (cd->proxy_passphrase);
   g_clear_error (&cd->error);
   tether_x2go_command_output_free (cd->features);
   tether_x2go_command_output_free (cd->versions);
@@ -516,6 +538,16 @@ tether_x2go_session_connect_async (TetherX2goSession   *self,
   /* Like python-x2go: the session keeps no copy of its secrets after connect. */
   g_clear_pointer (&self->opts.password, tether_x2go_secret_free);
   g_clear_pointer (&self->opts.passphrase, tether_x2go_secret_free);
+  /* sshproxy_reuse_authinfo: the session's credentials open the proxy too. */
+  if (self->opts.use_sshproxy)
+    {
+      cd->proxy_password = g_strdup (self->opts.sshproxy_reuse_authinfo
+                                       ? cd->password : self->opts.sshproxy_password);
+      cd->proxy_passphrase = g_strdup (self->opts.sshproxy_reuse_authinfo
+                                         ? cd->passphrase : self->opts.sshproxy_passphrase);
+    }
+  g_clear_pointer (&self->opts.sshproxy_password, tether_x2go_secret_free);
+  g_clear_pointer (&self->opts.sshproxy_passphrase, tether_x2go_secret_free);
 
   self->busy = TRUE;
   tether_x2go_session_set_phase (self, TETHER_X2GO_SESSION_PHASE_CONNECTING);
@@ -530,20 +562,10 @@ tether_x2go_session_connect_async (TetherX2goSession   *self,
 
   /* look_for_keys: the usual key files of the SSH folder, as python-x2go. */
   if (self->opts.look_for_keys && self->opts.key_files == NULL)
-    {
-      static const char *const names[] = { "id_ed25519", "id_ecdsa", "id_rsa", "id_dsa" };
-      g_autoptr(GStrvBuilder) found = g_strv_builder_new ();
-
-      for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
-        {
-          g_autofree char *path =
-            g_build_filename (tether_x2go_client_get_ssh_rootdir (self->client), names[i], NULL);
-
-          if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-            g_strv_builder_add (found, path);
-        }
-      self->opts.key_files = g_strv_builder_end (found);
-    }
+    self->opts.key_files = find_ssh_keys (self);
+  if (self->opts.use_sshproxy && self->opts.sshproxy_look_for_keys &&
+      self->opts.sshproxy_key_files == NULL && !self->opts.sshproxy_reuse_authinfo)
+    self->opts.sshproxy_key_files = find_ssh_keys (self);
 
   params.host = self->server;
   params.port = self->port;
@@ -558,6 +580,23 @@ tether_x2go_session_connect_async (TetherX2goSession   *self,
   params.force_password_auth = self->opts.force_password_auth;
   params.forward_agent = self->opts.forward_agent;
   params.connect_timeout = self->opts.connect_timeout;
+  if (self->opts.use_sshproxy)
+    {
+      params.proxy_host = self->opts.sshproxy_host;
+      params.proxy_port = self->opts.sshproxy_port;
+      params.proxy_username = self->opts.sshproxy_user != NULL ? self->opts.sshproxy_user
+                                                               : self->username;
+      params.proxy_password = cd->proxy_password;
+      params.proxy_passphrase = cd->proxy_passphrase;
+      params.proxy_key_files = (const char *const *) (self->opts.sshproxy_reuse_authinfo &&
+                                                      self->opts.sshproxy_key_files == NULL
+                                                        ? self->opts.key_files
+                                                        : self->opts.sshproxy_key_files);
+      params.proxy_allow_agent = self->opts.sshproxy_reuse_authinfo
+                                   ? self->opts.allow_agent : self->opts.sshproxy_allow_agent;
+      params.proxy_force_password_auth = self->opts.sshproxy_reuse_authinfo &&
+                                         self->opts.force_password_auth;
+    }
   tether_x2go_transport_connect_async (self->transport, &params, cancellable,
                                        on_transport_connected, g_steal_pointer (&task));
 }

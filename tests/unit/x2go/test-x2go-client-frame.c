@@ -377,6 +377,76 @@ test_options_rootless_and_dpi (void)
   tether_x2go_session_options_clear (&o);
 }
 
+static void
+test_options_sshproxy (void)
+{
+  TetherX2goSessionOptions o;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) v = g_variant_parse (G_VARIANT_TYPE_VARDICT,
+    "{'use_sshproxy': <true>, 'sshproxy_host': <'jump.example'>, 'sshproxy_port': <'2022'>,"
+    " 'sshproxy_user': <'hop'>, 'sshproxy_password': <'pw'>, 'sshproxy_passphrase': <'pp'>,"
+    " 'sshproxy_key_filename': <'/k/jump'>, 'sshproxy_reuse_authinfo': <true>,"
+    " 'sshproxy_look_for_keys': <true>, 'sshproxy_allow_agent': <true>,"
+    " 'sshproxy_type': <'SSH'>}", NULL, NULL, &error);
+  static const struct {
+    const char *options;
+    int         code;
+    const char *in_message;
+  } bad[] = {
+    { "{'use_sshproxy': <true>}", G_IO_ERROR_INVALID_ARGUMENT, "sshproxy_host" },
+    { "{'use_sshproxy': <'yes'>}", G_IO_ERROR_INVALID_ARGUMENT, "use_sshproxy" },
+    { "{'sshproxy_host': <'a b'>}", G_IO_ERROR_INVALID_ARGUMENT, "sshproxy_host" },
+    { "{'sshproxy_port': <uint32 65536>}", G_IO_ERROR_INVALID_ARGUMENT, "sshproxy_port" },
+    { "{'sshproxy_user': <'-oProxyCommand=x'>}", G_IO_ERROR_INVALID_ARGUMENT, "sshproxy_user" },
+    { "{'sshproxy_password': <1>}", G_IO_ERROR_INVALID_ARGUMENT, "sshproxy_password" },
+    { "{'sshproxy_type': <'HTTP'>}", G_IO_ERROR_NOT_SUPPORTED, "sshproxy_type" },
+    { "{'sshproxy_tunnel': <'localhost:44444:h:22'>}", G_IO_ERROR_NOT_SUPPORTED,
+      "sshproxy_tunnel" },
+    { "{'sshproxy_pkey': <'x'>}", G_IO_ERROR_INVALID_ARGUMENT, "sshproxy_pkey" },
+  };
+
+  g_assert_no_error (error);
+  g_assert_true (tether_x2go_session_options_parse (v, &o, &error));
+  g_assert_no_error (error);
+  g_assert_true (o.use_sshproxy);
+  g_assert_cmpstr (o.sshproxy_host, ==, "jump.example");
+  g_assert_cmpuint (o.sshproxy_port, ==, 2022);
+  g_assert_cmpstr (o.sshproxy_user, ==, "hop");
+  g_assert_cmpstr (o.sshproxy_password, ==, "pw");
+  g_assert_cmpstr (o.sshproxy_passphrase, ==, "pp");
+  g_assert_cmpuint (g_strv_length (o.sshproxy_key_files), ==, 1);
+  g_assert_cmpstr (o.sshproxy_key_files[0], ==, "/k/jump");
+  g_assert_true (o.sshproxy_reuse_authinfo);
+  g_assert_true (o.sshproxy_look_for_keys);
+  g_assert_true (o.sshproxy_allow_agent);
+  tether_x2go_session_options_clear (&o);
+  g_assert_null (o.sshproxy_password);
+  g_assert_null (o.sshproxy_passphrase);
+
+  /* Defaults, and an empty proxy user (the profile default) means "not set". */
+  g_clear_pointer (&v, g_variant_unref);
+  v = g_variant_parse (G_VARIANT_TYPE_VARDICT, "{'sshproxy_user': <''>}", NULL, NULL, &error);
+  g_assert_true (tether_x2go_session_options_parse (v, &o, &error));
+  g_assert_false (o.use_sshproxy);
+  g_assert_null (o.sshproxy_user);
+  g_assert_cmpuint (o.sshproxy_port, ==, 22);
+  tether_x2go_session_options_clear (&o);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GVariant) b = g_variant_parse (G_VARIANT_TYPE_VARDICT, bad[i].options,
+                                               NULL, NULL, NULL);
+
+      g_clear_error (&error);
+      g_assert_nonnull (b);
+      if (tether_x2go_session_options_parse (b, &o, &error))
+        g_error ("%s: accepted", bad[i].options);
+      g_assert_error (error, G_IO_ERROR, bad[i].code);
+      if (strstr (error->message, bad[i].in_message) == NULL)
+        g_error ("%s: '%s' lacks '%s'", bad[i].options, error->message, bad[i].in_message);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -394,5 +464,6 @@ main (int argc, char **argv)
   g_test_add_func ("/x2go/client/options/values", test_options_values);
   g_test_add_func ("/x2go/client/options/too-many", test_options_too_many);
   g_test_add_func ("/x2go/client/options/rootless-dpi", test_options_rootless_and_dpi);
+  g_test_add_func ("/x2go/client/options/sshproxy", test_options_sshproxy);
   return g_test_run ();
 }
