@@ -10,6 +10,7 @@
 
 #include "tether-tool.h"
 #include "tether-x2go-cli.h"
+#include "tether-spice-cli.h"
 
 static int cmd_help (int argc, char **argv);
 static int cmd_version (int argc, char **argv);
@@ -34,7 +35,7 @@ cmd_x2go (int argc, char **argv)
 static int
 cmd_spice (int argc, char **argv)
 {
-  return cmd_not_built ("spice");
+  return tether_tool_spice (argc, argv);
 }
 
 static const TetherToolCommand commands[] = {

@@ -28,12 +28,28 @@ check "unknown command is named" grep -q "unknown command 'no-such-command'" "${
 check "unknown option exits 2" test $rc -eq 2
 "$tool" >/dev/null 2>&1; rc=$?
 check "no command exits 2" test $rc -eq 2
+<<<<<<< HEAD
 # 'x2go' without a server is a usage error that says what is missing.
 "$tool" x2go >/dev/null 2>"${TMPDIR:-/tmp}/tether-cli-err.$$"; rc=$?
 check "'x2go' without a server: exit 2" test $rc -eq 2
 check "'x2go' without a server: says so" grep -q "no X2Go server given" "${TMPDIR:-/tmp}/tether-cli-err.$$"
 # Commands that later work fills in say so clearly, with their own status.
 for c in spice; do
+=======
+# 'spice' without a verb is a usage error that lists the verbs; the verbs
+# that later work fills in say so clearly, with their own status.
+"$tool" spice >/dev/null 2>"${TMPDIR:-/tmp}/tether-cli-err.$$"; rc=$?
+check "'spice' without a verb: exit 2" test $rc -eq 2
+check "'spice' without a verb: lists the verbs" grep -q "^  info " "${TMPDIR:-/tmp}/tether-cli-err.$$"
+check "'spice --help' lists every session property option" bash -c '"$1" spice --help | grep -q -- "--secure-channels A,B"' _ "$tool"
+for v in screenshot keys type click; do
+  "$tool" spice $v >/dev/null 2>"${TMPDIR:-/tmp}/tether-cli-err.$$"; rc=$?
+  check "'spice $v' not built yet: exit 3" test $rc -eq 3
+  check "'spice $v' not built yet: says so" grep -q "not supported yet" "${TMPDIR:-/tmp}/tether-cli-err.$$"
+done
+# Commands that later work fills in say so clearly, with their own status.
+for c in x2go; do
+>>>>>>> spice-info
   "$tool" $c >/dev/null 2>"${TMPDIR:-/tmp}/tether-cli-err.$$"; rc=$?
   check "'$c' not built yet: exit 3" test $rc -eq 3
   check "'$c' not built yet: says so" grep -q "not supported yet" "${TMPDIR:-/tmp}/tether-cli-err.$$"

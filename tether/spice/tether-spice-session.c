@@ -1309,6 +1309,101 @@ tether_spice_session_get_migration_state (TetherSpiceSession *self)
   return self->migration_state;
 }
 
+/* GBytes in, GByteArray kept: a copy either way. */
+static GByteArray *
+byte_array_from_bytes (GBytes *bytes)
+{
+  GByteArray *array;
+  gsize n = 0;
+  const guint8 *data;
+
+  if (bytes == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &n);
+  array = g_byte_array_sized_new ((guint) n);
+  if (n > 0)
+    g_byte_array_append (array, data, (guint) n);
+  return array;
+}
+
+static GBytes *
+bytes_from_byte_array (GByteArray *array)
+{
+  return array != NULL ? g_bytes_new (array->data, array->len) : NULL;
+}
+
+/**
+ * tether_spice_session_set_ca_bytes:
+ * @self: a session
+ * @ca: (nullable): PEM CA certificates, or %NULL to clear them
+ *
+ * Sets [property@SpiceSession:ca] from a #GBytes (copied). The same as
+ * setting the property with a #GByteArray, for bindings that cannot pass
+ * one: PyGObject 3.42 turns a Python `bytes` value for a #GByteArray
+ * property into garbage (it marshals every array property as a string
+ * list), so from Python use this method.
+ */
+void
+tether_spice_session_set_ca_bytes (TetherSpiceSession *self, GBytes *ca)
+{
+  g_autoptr(GByteArray) array = NULL;
+
+  g_return_if_fail (TETHER_IS_SPICE_SESSION (self));
+  array = byte_array_from_bytes (ca);
+  set_byte_array (self, &self->ca, array, PROP_CA);
+}
+
+/**
+ * tether_spice_session_get_ca_bytes:
+ * @self: a session
+ *
+ * Returns: (transfer full) (nullable): a copy of [property@SpiceSession:ca]
+ *   as a #GBytes, or %NULL when it is not set
+ */
+GBytes *
+tether_spice_session_get_ca_bytes (TetherSpiceSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
+  return bytes_from_byte_array (self->ca);
+}
+
+/**
+ * tether_spice_session_set_pubkey_bytes:
+ * @self: a session
+ * @pubkey: (nullable): the server's public key (DER SubjectPublicKeyInfo),
+ *   or %NULL to clear it
+ *
+ * Sets [property@SpiceSession:pubkey] from a #GBytes (copied), with the same
+ * effect on [property@SpiceSession:verify] as setting the property. For
+ * bindings that cannot pass a #GByteArray (see
+ * [method@SpiceSession.set_ca_bytes]).
+ */
+void
+tether_spice_session_set_pubkey_bytes (TetherSpiceSession *self, GBytes *pubkey)
+{
+  g_autoptr(GByteArray) array = NULL;
+
+  g_return_if_fail (TETHER_IS_SPICE_SESSION (self));
+  array = byte_array_from_bytes (pubkey);
+  g_object_freeze_notify (G_OBJECT (self));
+  set_pubkey (self, array);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * tether_spice_session_get_pubkey_bytes:
+ * @self: a session
+ *
+ * Returns: (transfer full) (nullable): a copy of
+ *   [property@SpiceSession:pubkey] as a #GBytes, or %NULL when it is not set
+ */
+GBytes *
+tether_spice_session_get_pubkey_bytes (TetherSpiceSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
+  return bytes_from_byte_array (self->pubkey);
+}
+
 /**
  * tether_spice_session_new:
  *
@@ -1498,7 +1593,8 @@ tether_spice_session_class_init (TetherSpiceSessionClass *klass)
    * `-----BEGIN CERTIFICATE-----` and `-----END CERTIFICATE-----`), trusted
    * for the server's TLS certificate in addition to
    * [property@SpiceSession:ca-file]. With neither, the system's trust store
-   * is used.
+   * is used. From Python (PyGObject 3.42 garbles #GByteArray properties) use
+   * [method@SpiceSession.set_ca_bytes].
    */
   properties[PROP_CA] = g_param_spec_boxed ("ca", NULL, NULL, G_TYPE_BYTE_ARRAY, rw);
   /**
@@ -1645,7 +1741,7 @@ tether_spice_session_class_init (TetherSpiceSessionClass *klass)
    *
    * The server's public key (DER SubjectPublicKeyInfo) to pin. Setting it
    * turns on %TETHER_SPICE_SESSION_VERIFY_PUBKEY, clearing it turns that
-   * off.
+   * off. From Python use [method@SpiceSession.set_pubkey_bytes].
    */
   properties[PROP_PUBKEY] = g_param_spec_boxed ("pubkey", NULL, NULL, G_TYPE_BYTE_ARRAY, rw);
   /**

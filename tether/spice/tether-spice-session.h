@@ -110,6 +110,17 @@ TetherSpiceSessionMigration
              tether_spice_session_get_migration_state     (TetherSpiceSession  *self);
 
 TETHER_AVAILABLE_IN_0_1
+void         tether_spice_session_set_ca_bytes            (TetherSpiceSession  *self,
+                                                           GBytes              *ca);
+TETHER_AVAILABLE_IN_0_1
+GBytes      *tether_spice_session_get_ca_bytes            (TetherSpiceSession  *self);
+TETHER_AVAILABLE_IN_0_1
+void         tether_spice_session_set_pubkey_bytes        (TetherSpiceSession  *self,
+                                                           GBytes              *pubkey);
+TETHER_AVAILABLE_IN_0_1
+GBytes      *tether_spice_session_get_pubkey_bytes        (TetherSpiceSession  *self);
+
+TETHER_AVAILABLE_IN_0_1
 gboolean     tether_spice_session_load_uri                (TetherSpiceSession  *self,
                                                            const char          *uri,
                                                            GError             **error);

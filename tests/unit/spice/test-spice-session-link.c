@@ -524,6 +524,7 @@ typedef struct {
   GArray     *events;      /* TetherSpiceChannelEvent of the main channel */
   GError     *error;       /* the main channel's error at its first error event */
   guint       created, destroyed, disconnected;
+  guint       list_notified;   /* notify::channel-list of the main channel */
   gboolean    opened, ended;
   TetherSpiceChannel *main_channel;
 } Client;
@@ -545,6 +546,12 @@ on_event (TetherSpiceChannel *channel, TetherSpiceChannelEvent event, gpointer u
 }
 
 static void
+on_list_notify (GObject *channel, GParamSpec *pspec, gpointer user_data)
+{
+  ((Client *) user_data)->list_notified++;
+}
+
+static void
 on_new (TetherSpiceSession *session, TetherSpiceChannel *channel, gpointer user_data)
 {
   Client *c = user_data;
@@ -555,6 +562,7 @@ on_new (TetherSpiceSession *session, TetherSpiceChannel *channel, gpointer user_
     {
       c->main_channel = channel;
       g_signal_connect (channel, "channel-event", G_CALLBACK (on_event), c);
+      g_signal_connect (channel, "notify::channel-list", G_CALLBACK (on_list_notify), c);
     }
 }
 
@@ -705,10 +713,27 @@ test_link_happy (void)
   g_assert_cmpuint (tether_spice_session_get_mm_time (session), >=, 5000);
   /* Only the main channel: the others are not implemented yet. */
   g_assert_cmpuint (c.created, ==, 1);
+  /* The whole list as the server sent it, unknown type included. */
+  {
+    g_autoptr(GVariant) list = tether_spice_main_channel_dup_channel_list (TETHER_SPICE_MAIN_CHANNEL (c.main_channel));
+    g_autoptr(GVariant) prop = NULL;
+    g_autofree char *text = NULL;
+
+    g_assert_nonnull (list);
+    text = g_variant_print (list, FALSE);
+    g_assert_cmpstr (text, ==, "[(2, 0), (3, 0), (5, 0), (99, 0)]");
+    g_object_get (c.main_channel, "channel-list", &prop, NULL);
+    g_assert_true (g_variant_equal (prop, list));
+    g_assert_cmpuint (c.list_notified, ==, 1);
+  }
   g_assert_cmpuint (c.events->len, ==, 1);
   sleep_ms (50);
 
+  g_object_ref (c.main_channel);
   tether_spice_session_disconnect (session);
+  /* A closed connection forgets its list. */
+  g_assert_null (tether_spice_main_channel_dup_channel_list (TETHER_SPICE_MAIN_CHANNEL (c.main_channel)));
+  g_object_unref (c.main_channel);
   fake_join (f);
   /* What the server saw. */
   g_assert_cmpstr (f->password, ==, PASSWORD);

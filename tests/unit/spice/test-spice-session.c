@@ -234,6 +234,67 @@ test_session_verify_follows (void)
   g_object_unref (session);
 }
 
+/* The GBytes accessors for ca and pubkey: the same storage as the
+ * GByteArray properties, copied in and out, with the same notifications
+ * and the same effect on verify. */
+static void
+test_session_bytes_accessors (void)
+{
+  TetherSpiceSession *session = tether_test_track (tether_spice_session_new ());
+  static const guint8 pem[] = "-----BEGIN CERTIFICATE-----\n\0x\n";
+  g_autoptr(GBytes) in = g_bytes_new (pem, sizeof pem);
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GByteArray) prop = NULL;
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  guint ca_notifies = 0, pubkey_notifies = 0, verify_notifies = 0;
+  TetherSpiceSessionVerify verify;
+
+  g_signal_connect (session, "notify::ca", G_CALLBACK (count_notify), &ca_notifies);
+  g_signal_connect (session, "notify::pubkey", G_CALLBACK (count_notify), &pubkey_notifies);
+  g_signal_connect (session, "notify::verify", G_CALLBACK (count_notify), &verify_notifies);
+  g_assert_null (tether_spice_session_get_ca_bytes (session));
+  g_assert_null (tether_spice_session_get_pubkey_bytes (session));
+
+  tether_spice_session_set_ca_bytes (session, in);
+  g_assert_cmpuint (ca_notifies, ==, 1);
+  out = tether_spice_session_get_ca_bytes (session);
+  g_assert_true (g_bytes_equal (out, in));
+  g_assert_true (out != in);
+  g_object_get (session, "ca", &prop, NULL);
+  g_assert_cmpmem (prop->data, prop->len, pem, sizeof pem);
+  /* The same value again: no notification. */
+  tether_spice_session_set_ca_bytes (session, in);
+  g_assert_cmpuint (ca_notifies, ==, 1);
+  /* Empty is a value, NULL clears. */
+  tether_spice_session_set_ca_bytes (session, empty);
+  g_assert_cmpuint (ca_notifies, ==, 2);
+  g_clear_pointer (&out, g_bytes_unref);
+  out = tether_spice_session_get_ca_bytes (session);
+  g_assert_nonnull (out);
+  g_assert_cmpuint (g_bytes_get_size (out), ==, 0);
+  tether_spice_session_set_ca_bytes (session, NULL);
+  g_assert_cmpuint (ca_notifies, ==, 3);
+  g_assert_null (tether_spice_session_get_ca_bytes (session));
+
+  tether_spice_session_set_pubkey_bytes (session, in);
+  g_assert_cmpuint (pubkey_notifies, ==, 1);
+  g_assert_cmpuint (verify_notifies, ==, 1);
+  g_object_get (session, "verify", &verify, NULL);
+  g_assert_cmpuint (verify, ==, TETHER_SPICE_SESSION_VERIFY_HOSTNAME | TETHER_SPICE_SESSION_VERIFY_PUBKEY);
+  g_clear_pointer (&out, g_bytes_unref);
+  out = tether_spice_session_get_pubkey_bytes (session);
+  g_assert_true (g_bytes_equal (out, in));
+  g_clear_pointer (&prop, g_byte_array_unref);
+  g_object_get (session, "pubkey", &prop, NULL);
+  g_assert_cmpmem (prop->data, prop->len, pem, sizeof pem);
+  tether_spice_session_set_pubkey_bytes (session, NULL);
+  g_assert_cmpuint (pubkey_notifies, ==, 2);
+  g_object_get (session, "verify", &verify, NULL);
+  g_assert_cmpuint (verify, ==, TETHER_SPICE_SESSION_VERIFY_HOSTNAME);
+  g_assert_null (tether_spice_session_get_pubkey_bytes (session));
+  g_object_unref (session);
+}
+
 /* Explicit notification: only real changes notify. */
 static void
 test_session_notify (void)
@@ -832,6 +893,7 @@ main (int argc, char **argv)
   g_test_add_func ("/spice/session/enums", test_session_enums);
   g_test_add_func ("/spice/session/signals", test_session_signals);
   g_test_add_func ("/spice/session/verify-follows", test_session_verify_follows);
+  g_test_add_func ("/spice/session/bytes-accessors", test_session_bytes_accessors);
   g_test_add_func ("/spice/session/notify", test_session_notify);
   g_test_add_func ("/spice/session/uri", test_session_uri);
   g_test_add_func ("/spice/session/uuid-name", test_session_uuid_name);

@@ -24,7 +24,9 @@
  * mouse mode when the server offers it, sets the session's multimedia
  * clock, starts the agent if it is connected and asks for the channel list;
  * each entry of CHANNELS_LIST that Tether implements and the session
- * enables becomes a [signal@SpiceSession::channel-new]. Migration requests
+ * enables becomes a [signal@SpiceSession::channel-new], and the whole list,
+ * implemented or not, is kept in [property@SpiceMainChannel:channel-list].
+ * Migration requests
  * are recognised and refused (Tether does not migrate): the server is told
  * the connection to the destination failed.
  */
@@ -36,12 +38,14 @@ struct _TetherSpiceMainChannel {
   gboolean           agent_connected;
   guint32            agent_tokens;     /* AGENT_DATA messages we may send */
   gboolean           got_init;         /* INIT comes first, exactly once */
+  GVariant          *channel_list;     /* a(ii) from CHANNELS_LIST, or NULL */
 };
 
 enum {
   PROP_0,
   PROP_MOUSE_MODE,
   PROP_AGENT_CONNECTED,
+  PROP_CHANNEL_LIST,
   N_PROPS
 };
 
@@ -145,8 +149,17 @@ handle_channels_list (TetherSpiceMainChannel *self, TetherSpiceSession *session,
   TetherSpiceMsgMainChannelsList list;
   guint generation = tether_spice_channel_get_generation (TETHER_SPICE_CHANNEL (self));
 
+  GVariantBuilder builder;
+
   if (!tether_spice_msg_main_channels_list_decode (body, &list, error))
     return FALSE;
+  /* The server's list as it came, for tools that report it: types Tether
+   * does not know included. */
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ii)"));
+  for (guint i = 0; i < list.n_channels; i++)
+    g_variant_builder_add (&builder, "(ii)", (gint32) list.channels[i].type, (gint32) list.channels[i].id);
+  g_clear_pointer (&self->channel_list, g_variant_unref);
+  self->channel_list = g_variant_ref_sink (g_variant_builder_end (&builder));
   /* As spice-gtk: uuid is notified before the channels come, even if no
    * UUID message came. */
   tether_spice_session_notify_uuid (session);
@@ -159,6 +172,10 @@ handle_channels_list (TetherSpiceMainChannel *self, TetherSpiceSession *session,
       tether_spice_session_add_channel (session, list.channels[i].type, list.channels[i].id);
     }
   tether_spice_msg_main_channels_list_clear (&list);
+  /* After the channel-new signals, so that a notify handler sees the
+   * channels the list brought. */
+  if (tether_spice_channel_get_generation (TETHER_SPICE_CHANNEL (self)) == generation)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHANNEL_LIST]);
   return TRUE;
 }
 
@@ -294,6 +311,7 @@ main_channel_reset (TetherSpiceChannel *channel)
   self->agent_tokens = 0;
   /* Notifying from dispose would be wrong: just forget. */
   self->agent_connected = FALSE;
+  g_clear_pointer (&self->channel_list, g_variant_unref);
 }
 
 static const TetherSpiceChannelOps main_ops = {
@@ -329,6 +347,36 @@ tether_spice_main_channel_get_agent_connected (TetherSpiceMainChannel *self)
   return self->agent_connected;
 }
 
+/**
+ * tether_spice_main_channel_dup_channel_list:
+ * @self: the main channel
+ *
+ * The channels the server offered in its last CHANNELS_LIST message, as it
+ * sent them: every entry is a `(type, id)` pair of integers, types Tether
+ * does not implement (and types it does not know) included. The session
+ * creates channels only for the entries Tether implements and the session
+ * enables; this is the whole list, for tools that report it. spice-gtk has
+ * no equivalent.
+ *
+ * Returns: (transfer full) (nullable): a #GVariant of type `a(ii)`, or %NULL
+ *   before the list came on the current connection
+ */
+GVariant *
+tether_spice_main_channel_dup_channel_list (TetherSpiceMainChannel *self)
+{
+  g_return_val_if_fail (TETHER_IS_SPICE_MAIN_CHANNEL (self), NULL);
+  return self->channel_list != NULL ? g_variant_ref (self->channel_list) : NULL;
+}
+
+static void
+tether_spice_main_channel_finalize (GObject *object)
+{
+  TetherSpiceMainChannel *self = TETHER_SPICE_MAIN_CHANNEL (object);
+
+  g_clear_pointer (&self->channel_list, g_variant_unref);
+  G_OBJECT_CLASS (tether_spice_main_channel_parent_class)->finalize (object);
+}
+
 static void
 tether_spice_main_channel_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
@@ -338,6 +386,7 @@ tether_spice_main_channel_get_property (GObject *object, guint prop_id, GValue *
     {
     case PROP_MOUSE_MODE: g_value_set_int (value, self->mouse_mode); break;
     case PROP_AGENT_CONNECTED: g_value_set_boolean (value, self->agent_connected); break;
+    case PROP_CHANNEL_LIST: g_value_set_variant (value, self->channel_list); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -349,6 +398,7 @@ tether_spice_main_channel_class_init (TetherSpiceMainChannelClass *klass)
   const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
 
   object_class->get_property = tether_spice_main_channel_get_property;
+  object_class->finalize = tether_spice_main_channel_finalize;
 
   /**
    * TetherSpiceMainChannel:mouse-mode:
@@ -363,6 +413,15 @@ tether_spice_main_channel_class_init (TetherSpiceMainChannelClass *klass)
    * Whether the guest agent is connected.
    */
   properties[PROP_AGENT_CONNECTED] = g_param_spec_boolean ("agent-connected", NULL, NULL, FALSE, ro);
+  /**
+   * TetherSpiceMainChannel:channel-list:
+   *
+   * The server's channel list as [method@SpiceMainChannel.dup_channel_list]
+   * returns it (`a(ii)`, or %NULL before it came). Notified when the list
+   * arrives, after the [signal@SpiceSession::channel-new] signals it caused.
+   */
+  properties[PROP_CHANNEL_LIST] = g_param_spec_variant ("channel-list", NULL, NULL, G_VARIANT_TYPE ("a(ii)"), NULL,
+                                                        ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

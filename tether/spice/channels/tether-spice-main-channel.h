@@ -18,5 +18,7 @@ TETHER_AVAILABLE_IN_0_1
 int      tether_spice_main_channel_get_mouse_mode      (TetherSpiceMainChannel *self);
 TETHER_AVAILABLE_IN_0_1
 gboolean tether_spice_main_channel_get_agent_connected (TetherSpiceMainChannel *self);
+TETHER_AVAILABLE_IN_0_1
+GVariant *tether_spice_main_channel_dup_channel_list   (TetherSpiceMainChannel *self);
 
 G_END_DECLS
