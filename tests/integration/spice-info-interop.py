@@ -272,6 +272,35 @@ class TinyProxy:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+class NotSpiceServer:
+    """Answers every connection with an HTTP error, as a web server would."""
+
+    def __init__(self):
+        import threading
+        self.sock = socket.socket()
+        self.sock.bind(('127.0.0.1', 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                try:
+                    conn.recv(4096)
+                    conn.sendall(b'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
+                except OSError:
+                    pass
+
+    def stop(self):
+        self.sock.close()
+
+
 def silent_listener():
     """A TCP port that accepts and never answers."""
     s = socket.socket()
@@ -417,6 +446,16 @@ def run_scenarios(workdir):
         compare('HTTP proxy', info, ref, plain)
     finally:
         proxy.stop()
+
+    # Not a SPICE server at all: a link error.
+    server = NotSpiceServer()
+    try:
+        not_spice = 'spice://127.0.0.1:%d' % server.port
+        out = tether(not_spice)
+        expect_failure('not a SPICE server', out, 'link refused', 'not a SPICE server')
+        expect_reference_failure('not a SPICE server', spice_gtk({'props': {'uri': not_spice}}), 'error-link')
+    finally:
+        server.stop()
 
     # Audio: playback and record are in the list.
     info = tether_json('audio', audio['SPICE_URI'])

@@ -219,9 +219,12 @@ test_error_causes (void)
   /* The report: exit status, and the message escaped on stderr. */
   if (g_test_subprocess ())
     {
-      g_autoptr(GError) e = g_error_new_literal (TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_AUTH, "bad\x1b[2Jticket");
+      GError *e = g_error_new_literal (TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_AUTH, "bad\x1b[2Jticket");
+      int rc = tether_spice_tool_report_error ("info", e);
 
-      exit (tether_spice_tool_report_error ("info", e));
+      /* exit() skips the automatic cleanups: free first. */
+      g_error_free (e);
+      exit (rc);
     }
   static const struct { const char *domain; int code; const char *cause; int exit; } v[] = {
     { "spice", TETHER_SPICE_ERROR_AUTH, "authentication failed", TETHER_EXIT_FAILURE },
