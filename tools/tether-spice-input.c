@@ -149,6 +149,7 @@ tether_tool_spice_keys (int argc, char **argv)
   gint64 deadline;
   int rc;
 
+  tether_spice_verb_init ();
   positional = tether_spice_tool_parse (opts, entries, "[URI] KEYS…",
                                         "Press and release key combinations, one after the other: keys joined by "
                                         "'-' or '+' (ctrl-alt-del, alt+f4, shift-tab, esc, f12, super).",
@@ -229,6 +230,7 @@ tether_tool_spice_type (int argc, char **argv)
   gint64 deadline;
   int rc;
 
+  tether_spice_verb_init ();
   positional = tether_spice_tool_parse (opts, entries, "[URI] TEXT",
                                         "Type TEXT as a US keyboard would (printable ASCII, \\n as Enter, \\t as "
                                         "Tab), with Shift where needed.", argc, argv, &error);
@@ -388,6 +390,7 @@ tether_tool_spice_click (int argc, char **argv)
   gint64 deadline;
   Wait w = { 0 };
 
+  tether_spice_verb_init ();
   positional = tether_spice_tool_parse (opts, entries, "[URI] X Y",
                                         "Move the pointer to X,Y on the display and click. In client mouse mode "
                                         "the position is absolute; in server mouse mode the pointer is moved from "

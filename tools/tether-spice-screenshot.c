@@ -133,6 +133,7 @@ tether_tool_spice_screenshot (int argc, char **argv)
   gint64 deadline;
   gboolean ok;
 
+  tether_spice_verb_init ();
   positional = tether_spice_tool_parse (opts, entries, "[URI] -o FILE.png",
                                         "Connect to a SPICE server and save its display as a PNG image, once the "
                                         "first complete frame is there.", argc, argv, &error);

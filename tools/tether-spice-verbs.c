@@ -41,6 +41,12 @@ tether_spice_verb_sleep (double seconds)
     ;
 }
 
+void
+tether_spice_verb_init (void)
+{
+  g_log_writer_default_set_use_stderr (TRUE);
+}
+
 gint64
 tether_spice_verb_deadline (TetherSpiceToolOptions *opts)
 {

@@ -40,6 +40,10 @@ gboolean tether_spice_verb_open (TetherSpiceSession      *session,
                                  TetherSpiceVerbChannels *out,
                                  GError                 **error);
 
+/* Debug and info messages go to stderr (GLib sends them to stdout by
+ * default, where a PNG or a script's output goes). Call first. */
+void     tether_spice_verb_init (void);
+
 /* The deadline from the --timeout option. */
 gint64   tether_spice_verb_deadline (TetherSpiceToolOptions *opts);
 

@@ -60,6 +60,11 @@ struct _TetherSpiceDisplayChannel {
   GSource                   *hold_timeout;
 
   TetherSpiceDisplayStream  *streams[TETHER_SPICE_MAX_STREAMS];
+
+  /* Images drawn, by SpiceImageType (0..9 for 0, 1, 100..109 as 2..11),
+   * and MJPEG frames: logged (debug) when a connection ends. */
+  guint64                    image_counts[12];
+  guint64                    mjpeg_frames;
 };
 
 /* ---- helpers of tether-spice-display-channel.c used by the streams ---------- */

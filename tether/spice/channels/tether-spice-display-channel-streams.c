@@ -211,6 +211,7 @@ paint_frame (TetherSpiceDisplayChannel *self, TetherSpiceDisplayStream *st, cons
                                       out.stride, width, height, TRUE, error))
     return FALSE;
   tether_spice_display_channel_damage (self, st->surface_id, dest);
+  self->mjpeg_frames++;
   return TRUE;
 }
 

@@ -383,6 +383,51 @@ handle_monitors_config (TetherSpiceDisplayChannel *self, GBytes *body, GError **
 
 /* ---- drawing ------------------------------------------------------------------------ */
 
+static const char * const image_type_names[G_N_ELEMENTS (((TetherSpiceDisplayChannel *) NULL)->image_counts)] = {
+  "BITMAP", "QUIC", "LZ_PLT", "LZ_RGB", "GLZ_RGB", "FROM_CACHE", "SURFACE", "JPEG", "FROM_CACHE_LOSSLESS",
+  "ZLIB_GLZ_RGB", "JPEG_ALPHA", "LZ4",
+};
+
+static void
+count_image (const TetherSpiceImage *image, gpointer user_data)
+{
+  TetherSpiceDisplayChannel *self = user_data;
+  guint slot = image->type < 100 ? image->type : image->type - 98u;
+
+  if (image->present && slot < G_N_ELEMENTS (self->image_counts))
+    self->image_counts[slot]++;
+}
+
+/* One debug line with what the connection drew, for tests and benchmarks:
+ * "display channel 0: images BITMAP=1 GLZ_RGB=20 ...; MJPEG frames 0". */
+static void
+log_image_counts (TetherSpiceDisplayChannel *self)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  guint64 total = self->mjpeg_frames;
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->image_counts); i++)
+    {
+      total += self->image_counts[i];
+      if (self->image_counts[i] > 0)
+        g_string_append_printf (line, " %s=%" G_GUINT64_FORMAT, image_type_names[i], self->image_counts[i]);
+    }
+  if (total > 0)
+    {
+      TetherGlzWindow *glz = tether_spice_canvas_get_glz_window (self->canvas);
+      TetherSpiceImageCache *images = tether_spice_canvas_get_image_cache (self->canvas);
+
+      g_debug ("display channel %d: images%s; MJPEG frames %" G_GUINT64_FORMAT "; GLZ window %u images, %"
+               G_GSIZE_FORMAT " bytes; image cache %u entries, %" G_GUINT64_FORMAT " pixels",
+               tether_spice_channel_get_channel_id (TETHER_SPICE_CHANNEL (self)),
+               line->len > 0 ? line->str : " none", self->mjpeg_frames, tether_glz_window_get_n_images (glz),
+               tether_glz_window_get_bytes (glz), tether_spice_image_cache_get_n_entries (images),
+               tether_spice_image_cache_get_pixels (images));
+    }
+  memset (self->image_counts, 0, sizeof self->image_counts);
+  self->mjpeg_frames = 0;
+}
+
 /* FALSE with G_IO_ERROR_WOULD_BLOCK (and @wait) when an image is missing. */
 static gboolean
 handle_draw (TetherSpiceDisplayChannel *self, guint16 type, GBytes *body, TetherSpiceImageWait *wait,
@@ -397,7 +442,10 @@ handle_draw (TetherSpiceDisplayChannel *self, guint16 type, GBytes *body, Tether
     return FALSE;
   ok = tether_spice_canvas_draw (self->canvas, &msg, &damage, wait, &local);
   if (ok)
-    tether_spice_display_channel_damage (self, msg.base.surface_id, &damage);
+    {
+      tether_spice_draw_msg_foreach_image (&msg, count_image, self);
+      tether_spice_display_channel_damage (self, msg.base.surface_id, &damage);
+    }
   tether_spice_draw_msg_clear (&msg);
   if (!ok && g_error_matches (local, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_UNSUPPORTED))
     {
@@ -751,6 +799,7 @@ display_channel_reset (TetherSpiceChannel *channel)
 {
   TetherSpiceDisplayChannel *self = TETHER_SPICE_DISPLAY_CHANNEL (channel);
 
+  log_image_counts (self);
   hold_clear (self);
   cancel_mark_false (self);
   tether_spice_display_streams_clear (self);

@@ -502,6 +502,221 @@ tether_spice_inputs_channel_type_text (TetherSpiceInputsChannel *self, const cha
   return TRUE;
 }
 
+/* ---- paced key sequences -------------------------------------------------------------- */
+
+typedef struct {
+  GArray  *events;       /* TetherSpiceKeyEvent */
+  guint    next;
+  guint    interval_ms;
+  GSource *timer;
+} KeysOp;
+
+static void
+keys_op_free (gpointer data)
+{
+  KeysOp *op = data;
+
+  if (op->timer != NULL)
+    {
+      g_source_destroy (op->timer);
+      g_source_unref (op->timer);
+    }
+  g_array_unref (op->events);
+  g_free (op);
+}
+
+static void
+keys_flushed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (tether_spice_channel_flush_finish (TETHER_SPICE_CHANNEL (source), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static gboolean keys_step (gpointer user_data);
+
+/* Sends the next events (all that are due), then schedules the rest or
+ * flushes. Takes the task's reference. */
+static void
+keys_run (GTask *task)
+{
+  TetherSpiceInputsChannel *self = g_task_get_source_object (task);
+  KeysOp *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  if (!check_ready (self, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  do
+    {
+      const TetherSpiceKeyEvent *e = &g_array_index (op->events, TetherSpiceKeyEvent, op->next);
+
+      key_event (self, e->scancode, e->down);
+      op->next++;
+    }
+  while (op->next < op->events->len && op->interval_ms == 0);
+  if (op->next < op->events->len)
+    {
+      TetherSpiceSession *session = tether_spice_channel_peek_session (TETHER_SPICE_CHANNEL (self));
+
+      g_clear_pointer (&op->timer, g_source_unref);
+      op->timer = g_timeout_source_new (op->interval_ms);
+      g_source_set_callback (op->timer, keys_step, task, NULL);
+      g_source_set_static_name (op->timer, "[tether] spice keys");
+      g_source_attach (op->timer, tether_spice_session_get_context (session));
+      return;
+    }
+  tether_spice_channel_flush_async (TETHER_SPICE_CHANNEL (self), g_task_get_cancellable (task), keys_flushed, task);
+}
+
+static gboolean
+keys_step (gpointer user_data)
+{
+  GTask *task = user_data;
+  KeysOp *op = g_task_get_task_data (task);
+
+  g_clear_pointer (&op->timer, g_source_unref);
+  keys_run (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+keys_start (TetherSpiceInputsChannel *self, GArray *events, guint interval_ms, GError *error,
+            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data, gpointer tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  KeysOp *op;
+
+  g_task_set_source_tag (task, tag);
+  if (events == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  op = g_new0 (KeysOp, 1);
+  op->events = events;
+  op->interval_ms = interval_ms;
+  g_task_set_task_data (task, op, keys_op_free);
+  if (events->len == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  keys_run (task);
+}
+
+/**
+ * tether_spice_inputs_channel_send_keys_async:
+ * @self: an inputs channel
+ * @combo: a key combination (see [method@SpiceInputsChannel.send_keys])
+ * @interval_ms: milliseconds between one key event and the next; 0 sends
+ *   them all at once
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the keys went out
+ * @user_data: (closure): data for @callback
+ *
+ * Sends a key combination with a pause between the events (a guest's
+ * keyboard controller holds only a few scan codes), and completes when
+ * the last one has been written to the connection, so that a tool may then
+ * disconnect.
+ */
+void
+tether_spice_inputs_channel_send_keys_async (TetherSpiceInputsChannel *self, const char *combo, guint interval_ms,
+                                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                                             gpointer user_data)
+{
+  GError *error = NULL;
+  GArray *events;
+
+  g_return_if_fail (TETHER_IS_SPICE_INPUTS_CHANNEL (self));
+  g_return_if_fail (combo != NULL);
+  events = tether_spice_keys_for_combo (combo, &error);
+  keys_start (self, events, interval_ms, error, cancellable, callback, user_data,
+              tether_spice_inputs_channel_send_keys_async);
+}
+
+/**
+ * tether_spice_inputs_channel_send_keys_finish:
+ * @self: an inputs channel
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: %TRUE when every key event was written; %FALSE with
+ *   %G_IO_ERROR_INVALID_ARGUMENT for an unknown key name,
+ *   %G_IO_ERROR_NOT_CONNECTED or %G_IO_ERROR_CLOSED when the channel is not
+ *   (or no longer) linked, %G_IO_ERROR_PERMISSION_DENIED for a read-only
+ *   session
+ */
+gboolean
+tether_spice_inputs_channel_send_keys_finish (TetherSpiceInputsChannel *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_spice_inputs_channel_send_keys_async,
+                        FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * tether_spice_inputs_channel_type_text_async:
+ * @self: an inputs channel
+ * @text: UTF-8 text (see [method@SpiceInputsChannel.type_text])
+ * @interval_ms: milliseconds between one key event and the next; 0 sends
+ *   them all at once
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the keys went out
+ * @user_data: (closure): data for @callback
+ *
+ * Types @text with a pause between the key events, and completes when the
+ * last one has been written to the connection.
+ */
+void
+tether_spice_inputs_channel_type_text_async (TetherSpiceInputsChannel *self, const char *text, guint interval_ms,
+                                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                                             gpointer user_data)
+{
+  GError *error = NULL;
+  GArray *events;
+
+  g_return_if_fail (TETHER_IS_SPICE_INPUTS_CHANNEL (self));
+  g_return_if_fail (text != NULL);
+  events = tether_spice_keys_for_text (text, &error);
+  keys_start (self, events, interval_ms, error, cancellable, callback, user_data,
+              tether_spice_inputs_channel_type_text_async);
+}
+
+/**
+ * tether_spice_inputs_channel_type_text_finish:
+ * @self: an inputs channel
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: %TRUE when every key event was written; errors as
+ *   [method@SpiceInputsChannel.send_keys_finish]
+ */
+gboolean
+tether_spice_inputs_channel_type_text_finish (TetherSpiceInputsChannel *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_spice_inputs_channel_type_text_async,
+                        FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /**
  * tether_spice_inputs_key_name_to_scancode:
  * @name: a key name, as in [method@SpiceInputsChannel.send_keys]

@@ -117,6 +117,28 @@ gboolean tether_spice_inputs_channel_type_text      (TetherSpiceInputsChannel *s
                                                      const char               *text,
                                                      GError                  **error);
 TETHER_AVAILABLE_IN_0_1
+void     tether_spice_inputs_channel_send_keys_async (TetherSpiceInputsChannel *self,
+                                                      const char               *combo,
+                                                      guint                     interval_ms,
+                                                      GCancellable             *cancellable,
+                                                      GAsyncReadyCallback       callback,
+                                                      gpointer                  user_data);
+TETHER_AVAILABLE_IN_0_1
+gboolean tether_spice_inputs_channel_send_keys_finish (TetherSpiceInputsChannel *self,
+                                                       GAsyncResult             *result,
+                                                       GError                  **error);
+TETHER_AVAILABLE_IN_0_1
+void     tether_spice_inputs_channel_type_text_async (TetherSpiceInputsChannel *self,
+                                                      const char               *text,
+                                                      guint                     interval_ms,
+                                                      GCancellable             *cancellable,
+                                                      GAsyncReadyCallback       callback,
+                                                      gpointer                  user_data);
+TETHER_AVAILABLE_IN_0_1
+gboolean tether_spice_inputs_channel_type_text_finish (TetherSpiceInputsChannel *self,
+                                                       GAsyncResult             *result,
+                                                       GError                  **error);
+TETHER_AVAILABLE_IN_0_1
 gboolean tether_spice_inputs_key_name_to_scancode   (const char               *name,
                                                      guint                    *scancode);
 
