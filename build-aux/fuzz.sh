@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Builds every fuzz target with libFuzzer (clang, ASan + UBSan) and runs each
 # for FUZZ_SECONDS (default 30) from a copy of its seed corpus. A crash leaves
-# its input in build-fuzz/artifacts/ and fails the run.
+# its input in build-fuzz/artifacts/ and fails the run. With FUZZ_TOTAL_SECONDS
+# set, that budget is shared out evenly (at least 10 s a target) instead.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
@@ -15,9 +16,16 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 ninja -C "$build" || exit 1
 mkdir -p "$build/artifacts"
-passed=0 failed=0
+targets=()
 for exe in "$build"/tests/fuzz-*; do
-  [ -f "$exe" ] && [ -x "$exe" ] || continue
+  [ -f "$exe" ] && [ -x "$exe" ] && targets+=("$exe")
+done
+if [ -n "${FUZZ_TOTAL_SECONDS:-}" ] && [ ${#targets[@]} -gt 0 ]; then
+  seconds=$(( FUZZ_TOTAL_SECONDS / ${#targets[@]} ))
+  [ "$seconds" -ge 10 ] || seconds=10
+fi
+passed=0 failed=0
+for exe in "${targets[@]}"; do
   name=$(basename "$exe"); corpus_name=${name#fuzz-}
   seeds=tests/fuzz/corpus/$corpus_name
   work=$(mktemp -d)

@@ -15,15 +15,6 @@
 static int cmd_help (int argc, char **argv);
 static int cmd_version (int argc, char **argv);
 
-/* Subcommands that later work fills in say so, with a clear exit status. */
-static int
-cmd_not_built (const char *name)
-{
-  g_printerr ("tether %s: not supported yet in this version (%s)\n",
-              name, tether_get_version_string ());
-  return TETHER_EXIT_NOT_SUPPORTED;
-}
-
 static int
 cmd_x2go (int argc, char **argv)
 {

@@ -46,14 +46,10 @@ PORT_MIN=${TETHER_SPICE_PORT_MIN:-5930}
 PORT_MAX=${TETHER_SPICE_PORT_MAX:-5999}
 CERT_SUBJECT='C=XX,O=Tether Test,CN=localhost'
 PROG=${0##*/}
+DEFAULT_INSTANCE=plain
+# shellcheck source=tests/peers/spice-peer-common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/spice-peer-common.sh"
 
-say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { say "error: $1"; exit "${2:-1}"; }  # MESSAGE [STATUS]
-
-usage() {
-    sed -n '2,/^$/s/^# \{0,1\}//p' "$0" >&2   # the comment block above
-    exit 2
-}
 
 # --- packages -----------------------------------------------------------------
 
@@ -80,10 +76,6 @@ ensure_packages() {
 
 # --- test PKI (one CA + server cert shared by all instances, plus a wrong CA) --
 
-# openssl with its progress noise kept in a log that is shown on failure.
-ossl() {
-    openssl "$@" 2>>"$OSSL_LOG" || die "openssl $1 failed: $(tail -n 5 "$OSSL_LOG")"
-}
 
 make_ca() { # DIR NAME CN -> DIR/NAME-cert.pem, DIR/NAME-key.pem
     local dir=$1 name=$2 cn=$3
@@ -123,21 +115,12 @@ ensure_pki() {
 
 # --- helpers --------------------------------------------------------------------
 
-# Quote a value for KEY=VALUE output: bare when harmless, else single-quoted.
-shq() {
-    if [[ $1 =~ ^[A-Za-z0-9_./:=,@%+-]*$ ]]; then
-        printf '%s' "$1"
-    else
-        printf "'%s'" "${1//\'/\'\\\'\'}"
-    fi
-}
 
 # QEMU option values escape a comma by doubling it.
 qv() { printf '%s' "${1//,/,,}"; }
 
 qemu_version() { "$QEMU" --version 2>/dev/null | sed -n '1s/.*version \([^ ]*\).*/\1/p'; }
 
-valid_name() { [[ $1 =~ ^[A-Za-z0-9_][A-Za-z0-9._-]*$ ]]; }
 
 # Deterministic RFC 4122 version-3-style UUID from a string.
 uuid_for() {
@@ -148,13 +131,6 @@ uuid_for() {
     printf '%s-%s-3%s-%s%s-%s' "${h:0:8}" "${h:8:4}" "${h:13:3}" "$v" "${h:17:3}" "${h:20:12}"
 }
 
-# State letter of PID from /proc/PID/stat (the command name may contain ") ").
-proc_state() {
-    local stat
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-    stat=${stat##*) }
-    printf '%s' "${stat%% *}"
-}
 
 # Is PID a live, non-zombie process running our QEMU with pid file FILE?
 qemu_alive() {
@@ -171,15 +147,6 @@ qemu_alive() {
     return 1
 }
 
-# Has PID finished: gone, or a zombie none of whose threads still run (so its
-# sockets are closed)?  kill -0 would succeed on a zombie.
-proc_done() {
-    local state tasks
-    state=$(proc_state "$1") || return 0
-    [[ $state == [ZX] ]] || return 1
-    tasks=(/proc/"$1"/task/*)
-    ((${#tasks[@]} <= 1))
-}
 
 # PID of instance NAME if it runs, else fail.
 instance_pid() {
@@ -232,11 +199,6 @@ run_closed() {
     )
 }
 
-lock_state() {
-    mkdir -p "$STATE"
-    exec {LOCK_FD}>"$STATE/.lock"
-    flock -w 600 "$LOCK_FD" || die "timed out waiting for $STATE/.lock"
-}
 
 # --- stop -----------------------------------------------------------------------
 
@@ -470,47 +432,13 @@ cmd_start() {
         SPICE_URI "$uri"
         SPICE_QMP_SOCKET "$qmp"
     )
-    : >"$dir/env.tmp"
-    for ((i = 0; i < ${#kv[@]}; i += 2)); do
-        printf '%s=%s\n' "${kv[i]}" "$(shq "${kv[i + 1]}")" >>"$dir/env.tmp"
-    done
-    printf '%s\n' "$spec" >"$dir/spec"
-    mv "$dir/env.tmp" "$dir/env"
-    say "$name running (pid $pid) at $uri"
-    cat "$dir/env"
+    write_env "$dir" "$name" "$pid" "$uri" "$spec" "${kv[@]}"
 }
 
 # --- status / env / list ---------------------------------------------------------
 
-cmd_status() {
-    local name=${1:-plain} pid
-    valid_name "$name" || die "bad instance name: $name" 2
-    if pid=$(instance_pid "$name"); then echo "running $pid"; else echo stopped; return 1; fi
-}
 
-cmd_env() {
-    local name=${1:-plain}
-    valid_name "$name" || die "bad instance name: $name" 2
-    if ! instance_pid "$name" >/dev/null || [[ ! -f $STATE/$name/env ]]; then
-        die "$name is not running"
-    fi
-    cat "$STATE/$name/env"
-}
 
-cmd_list() {
-    local d name pid uri
-    for d in "$STATE"/*/; do
-        [[ -d $d ]] || continue
-        d=${d%/}; name=${d##*/}
-        if pid=$(instance_pid "$name"); then
-            # shellcheck source=/dev/null
-            uri=$(. "$d/env" 2>/dev/null && printf '%s' "$SPICE_URI")
-            echo "$name running $pid $uri"
-        else
-            echo "$name stopped"
-        fi
-    done
-}
 
 cmd=${1:-}
 (($#)) && shift
