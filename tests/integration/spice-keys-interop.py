@@ -18,6 +18,10 @@ through QMP), `tether spice keys URI esc` presses Esc. Checks:
   connecting, and `tether spice type` sends text (the menu ignores letters,
   so that only checks the exit status).
 
+With the synthetic server (tests/spice-server, when built; it prints the
+key and mouse events it gets): `tether spice type`, `keys` and `click` arrive
+as exactly the expected scan codes, absolute position and button states.
+
 Instance "spikeys" is stopped at the end. Packages: spice-client-gtk.
 """
 import os
@@ -54,6 +58,41 @@ def text_rows(image):
         if line.count(0) != len(line):
             rows.add(y // 16)
     return rows
+
+
+EXPECTED_INPUT = [
+    # type 'Ab1': Shift around the A
+    'KEY down 0x2a', 'KEY down 0x1e', 'KEY up 0x1e', 'KEY up 0x2a',
+    'KEY down 0x30', 'KEY up 0x30', 'KEY down 0x02', 'KEY up 0x02',
+    # click 100 50 --button right (client mouse mode: an absolute position)
+    'MOUSE 100 50 buttons=0', 'BUTTONS buttons=2', 'BUTTONS buttons=0',
+    # keys ctrl-alt-del
+    'KEY down 0x1d', 'KEY down 0x38', 'KEY down 0xe053', 'KEY up 0xe053', 'KEY up 0x38', 'KEY up 0x1d',
+]
+
+
+def synthetic_inputs():
+    server = os.environ.get('TETHER_TEST_SPICE_SERVER',
+                            os.path.join(sp.BUILD_ROOT, 'tests', 'spice-server', 'tether-test-spice-server'))
+    if not os.access(server, os.X_OK):
+        print('ok - input events: skipped: the synthetic SPICE server is not built here # SKIP', flush=True)
+        return
+    proc = subprocess.Popen([server, '--port', '0', '--print-input'], env=sp.clean_env(), stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        ready = proc.stdout.readline().split()
+        uri = 'spice://127.0.0.1:%s' % [f.split('=', 1)[1] for f in ready if f.startswith('port=')][0]
+        for args in (['type', uri, 'Ab1'], ['click', uri, '100', '50', '--button', 'right'],
+                     ['keys', uri, 'ctrl-alt-del']):
+            p = tool(*args)
+            sp.check(p.returncode == 0, 'synthetic server: tether spice %s exits 0%s' % (
+                args[0], sp.tail(p.returncode, p.stderr)))
+        time.sleep(0.5)
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    events = [l for l in out.splitlines() if l.split(' ', 1)[0] in ('KEY', 'MOUSE', 'MOTION', 'BUTTONS', 'WHEEL')]
+    sp.check(events == EXPECTED_INPUT, 'synthetic server: the events arrived as sent, in order (%s)' % events)
 
 
 def main():
@@ -122,6 +161,7 @@ def main():
         p = tool('keys', '--delay-ms', '5', uri, 'shift-a', 'ctrl+alt+f1')
         sp.check(p.returncode == 0, 'tether spice keys with two combinations exits 0%s' % sp.tail(
             p.returncode, p.stderr))
+        synthetic_inputs()
     finally:
         sp.peer_stop(INSTANCE)
         sp.remove_tree(work)
