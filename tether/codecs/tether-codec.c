@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "Tether-Spice"
 #include "config.h"
 
+#include <string.h>
+
 #include <gio/gio.h>
 
 #include "tether-codec-private.h"
@@ -112,6 +114,21 @@ tether_codec_check_dest_size (const char *what, const TetherCodecDest *dest,
   return TRUE;
 }
 
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+/* @n words of @row with the top byte set, to @out (which does not overlap
+ * @row; 4-byte aligned, as every destination row is a whole number of
+ * 32-bit pixels from g_malloc). */
+static void
+put_words_opaque (guint8 *out, const guint32 *row, guint n)
+{
+  guint32 *restrict o = (guint32 *) (void *) out;
+  const guint32 *restrict r = row;
+
+  for (guint x = 0; x < n; x++)
+    o[x] = r[x] | 0xff000000u;
+}
+#endif
+
 void
 tether_codec_dest_put_row (const TetherCodecDest *dest, guint y,
                            const guint32 *row, gboolean has_alpha)
@@ -126,6 +143,15 @@ tether_codec_dest_put_row (const TetherCodecDest *dest, guint y,
     {
     case TETHER_CODEC_FORMAT_XRGB32:
     case TETHER_CODEC_FORMAT_ARGB32:
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+      /* B, G, R, A is the little-endian 0xAARRGGBB word: whole words, which
+       * the compiler vectorises (the byte loop below costs about 20
+       * instructions a pixel; bench/README.md). */
+      if (has_alpha)
+        memcpy (out, row, (gsize) dest->width * 4);
+      else
+        put_words_opaque (out, row, dest->width);
+#else
       for (x = 0; x < dest->width; x++)
         {
           guint32 p = row[x];
@@ -135,6 +161,7 @@ tether_codec_dest_put_row (const TetherCodecDest *dest, guint y,
           out[4 * x + 2] = (guint8) (p >> 16);
           out[4 * x + 3] = has_alpha ? (guint8) (p >> 24) : 0xff;
         }
+#endif
       break;
     case TETHER_CODEC_FORMAT_X1R5G5B5:
       for (x = 0; x < dest->width; x++)
