@@ -116,16 +116,27 @@ tether_codec_check_dest_size (const char *what, const TetherCodecDest *dest,
 
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
 /* @n words of @row with the top byte set, to @out (which does not overlap
- * @row; 4-byte aligned, as every destination row is a whole number of
- * 32-bit pixels from g_malloc). */
+ * @row): two pixels per 64-bit operation. */
 static void
 put_words_opaque (guint8 *out, const guint32 *row, guint n)
 {
-  guint32 *restrict o = (guint32 *) (void *) out;
-  const guint32 *restrict r = row;
+  const guint8 *in = (const guint8 *) row;
+  guint x = 0;
 
-  for (guint x = 0; x < n; x++)
-    o[x] = r[x] | 0xff000000u;
+  for (; x + 2 <= n; x += 2)
+    {
+      guint64 v;
+
+      memcpy (&v, in + 4 * (gsize) x, 8);
+      v |= G_GUINT64_CONSTANT (0xff000000ff000000);
+      memcpy (out + 4 * (gsize) x, &v, 8);
+    }
+  for (; x < n; x++)
+    {
+      guint32 v = row[x] | 0xff000000u;
+
+      memcpy (out + 4 * (gsize) x, &v, 4);
+    }
 }
 #endif
 
