@@ -23,6 +23,7 @@
 #include "tether-spice-cursor-channel.h"
 #include "tether-spice-inputs-channel.h"
 #include "tether-spice-channel-private.h"
+#include "tether-spice-display-channel-private.h"
 #include "tether-reader-private.h"
 #include "fuzz-common.h"
 
@@ -110,6 +111,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   channels[0] = new_channel (TETHER_TYPE_SPICE_DISPLAY_CHANNEL, TETHER_SPICE_CHANNEL_TYPE_DISPLAY);
   channels[1] = new_channel (TETHER_TYPE_SPICE_CURSOR_CHANNEL, TETHER_SPICE_CHANNEL_TYPE_CURSOR);
   channels[2] = new_channel (TETHER_TYPE_SPICE_INPUTS_CHANNEL, TETHER_SPICE_CHANNEL_TYPE_INPUTS);
+  /* Small limits, so that a surface or an image costs little to make. */
+  tether_spice_canvas_set_max_image_pixels (TETHER_SPICE_DISPLAY_CHANNEL (channels[0])->canvas, 1 << 14);
+  tether_spice_canvas_set_max_surface_bytes (TETHER_SPICE_DISPLAY_CHANNEL (channels[0])->canvas, 1 << 18);
   g_signal_connect (channels[0], "display-invalidate", G_CALLBACK (on_invalidate), NULL);
   g_signal_connect (channels[0], "display-primary-create", G_CALLBACK (on_primary_create), NULL);
   g_signal_connect (channels[1], "cursor-set", G_CALLBACK (on_cursor_set), NULL);

@@ -119,6 +119,9 @@ apply_cursor (TetherSpiceCursorChannel *self, const TetherSpiceCursor *cursor, g
       g_info ("cursor channel: %s", local->message);
       image = NULL;
     }
+  /* An empty shape (0 wide or high) shows nothing: no shape. */
+  if (image != NULL && (image->width == 0 || image->height == 0))
+    g_clear_pointer (&image, tether_spice_cursor_image_unref);
   g_clear_pointer (&self->shape, tether_spice_cursor_image_unref);
   self->shape = image;
   if (image != NULL)

@@ -184,12 +184,20 @@ display_channel_up (TetherSpiceChannel *channel)
 void
 tether_spice_display_channel_damage (TetherSpiceDisplayChannel *self, guint32 surface_id, const TetherSpiceRect *rect)
 {
-  if (!self->has_primary || surface_id != self->primary_id || rect->right <= rect->left ||
-      rect->bottom <= rect->top)
+  gint64 left, top, right, bottom;
+
+  if (!self->has_primary || surface_id != self->primary_id)
+    return;
+  /* Within the surface (a stream's destination need not be). */
+  left = MAX ((gint64) rect->left, 0);
+  top = MAX ((gint64) rect->top, 0);
+  right = MIN ((gint64) rect->right, (gint64) self->width);
+  bottom = MIN ((gint64) rect->bottom, (gint64) self->height);
+  if (right <= left || bottom <= top)
     return;
   self->frame_count++;
-  g_signal_emit (self, signals[SIGNAL_INVALIDATE], 0, (int) rect->left, (int) rect->top,
-                 (int) (rect->right - rect->left), (int) (rect->bottom - rect->top));
+  g_signal_emit (self, signals[SIGNAL_INVALIDATE], 0, (int) left, (int) top, (int) (right - left),
+                 (int) (bottom - top));
 }
 
 static void
