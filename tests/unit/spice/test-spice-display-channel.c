@@ -671,6 +671,7 @@ script_streams (FakeConn *c, gpointer data)
 {
   g_autoptr(GBytes) init = fake_expect (c, MSGC_INIT);
   g_autoptr(GBytes) frame = jpeg_solid (STREAM_W, STREAM_H, 0x20, 0xc0, 0x40);
+  g_autoptr(GBytes) not_jpeg = g_bytes_new_static ("not a jpeg", 10);
 
   fake_send_bytes (c, MSG_SURFACE_CREATE, msg_surface_create (0, 64, 32, TRUE));
   fake_send_bytes (c, MSG_STREAM_CREATE, msg_stream_create (3, 1 /* MJPEG */, 8, 8));
@@ -683,7 +684,7 @@ script_streams (FakeConn *c, gpointer data)
   expect_refusal (c, 4);
   /* A frame that is no JPEG ends the stream the same way. */
   fake_send_bytes (c, MSG_STREAM_CREATE, msg_stream_create (5, 1, 0, 0));
-  fake_send_bytes (c, MSG_STREAM_DATA, msg_stream_data (5, g_bytes_new_static ("not a jpeg", 10)));
+  fake_send_bytes (c, MSG_STREAM_DATA, msg_stream_data (5, not_jpeg));
   expect_refusal (c, 5);
   fake_signal (c, "streams-done");
   fake_drain (c);
