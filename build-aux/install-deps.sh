@@ -10,10 +10,10 @@ build_pkgs=(
   gcc make meson ninja-build pkg-config
   libglib2.0-dev gobject-introspection libgirepository1.0-dev gir1.2-glib-2.0
   libssh-dev libssl-dev libpixman-1-dev liblz4-dev zlib1g-dev libjpeg62-turbo-dev
-  libopus-dev libpng-dev
+  libopus-dev libpng-dev libsasl2-dev
 )
 test_pkgs=( python3 python3-gi openssh-client procps iproute2 glib-networking libgnutls28-dev
-  libspice-server-dev spice-client-gtk gir1.2-spiceclientglib-2.0 )
+  libspice-server-dev spice-client-gtk gir1.2-spiceclientglib-2.0 sasl2-bin libsasl2-modules )
 fuzz_pkgs=( clang-14 libclang-rt-14-dev llvm-14 )
 bench_pkgs=( hyperfine time )
 

@@ -12,6 +12,7 @@
 #include <tether/tether.h>
 
 #include "tether-tool.h"
+#include "tether-x2go-cli.h"
 
 static const char usage[] =
   "Usage: tether x2go profile [--client-rootdir DIR] COMMAND …\n"
@@ -243,4 +244,68 @@ tether_tool_x2go_profile (int argc, char **argv)
     }
   g_printerr ("tether x2go profile: bad command or arguments\n\n%s", usage);
   return TETHER_EXIT_USAGE;
+}
+
+/* ---- tether x2go --list-profiles --------------------------------------------------- */
+
+static int
+compare_keys (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* pyhoca-cli's listing: each profile's ID and name, then the session
+ * parameters python-x2go derives from it, one "key: value" a line. */
+int
+tether_x2go_cli_list_profiles (TetherX2goClient *client)
+{
+  TetherX2goProfiles *profiles = tether_x2go_client_get_profiles (client);
+  g_autofree char *file = tether_x2go_profiles_get_sessions_file (profiles);
+  g_auto(GStrv) ids = NULL;
+  GError *error = NULL;
+
+  if (!tether_x2go_profiles_load (profiles, &error))
+    {
+      g_printerr ("tether x2go: %s\n", error->message);
+      g_error_free (error);
+      return TETHER_EXIT_FAILURE;
+    }
+  ids = tether_x2go_profiles_get_profile_ids (profiles);
+  printf ("\nAvailable X2Go session profiles\n"
+          "===============================\n"
+          "user configuration file: %s\n\n", file);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autofree char *name = tether_x2go_profiles_to_profile_name (profiles, ids[i]);
+      g_autofree char *metatype = tether_x2go_profiles_get_profile_metatype (profiles, ids[i],
+                                                                             NULL);
+      g_autoptr(GVariant) params = tether_x2go_profiles_to_session_params (profiles, ids[i],
+                                                                           NULL);
+      g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+      GVariantIter iter;
+      const char *key;
+
+      printf ("Profile ID: %s\nProfile Name: %s\nProfile Metatype: %s\n"
+              "Derived session parameters:\n", ids[i], name != NULL ? name : "",
+              metatype != NULL ? metatype : "");
+      if (params != NULL)
+        {
+          g_variant_iter_init (&iter, params);
+          while (g_variant_iter_next (&iter, "{&sv}", &key, NULL))
+            g_ptr_array_add (keys, (gpointer) key);
+          g_ptr_array_sort (keys, compare_keys);
+        }
+      for (guint k = 0; k < keys->len; k++)
+        {
+          g_autoptr(GVariant) v = g_variant_lookup_value (params, keys->pdata[k], NULL);
+          g_autofree char *text = g_variant_is_of_type (v, G_VARIANT_TYPE_STRING)
+                                    ? g_variant_dup_string (v, NULL)
+                                    : g_variant_print (v, FALSE);
+
+          printf ("  %s: %s\n", (char *) keys->pdata[k], text);
+        }
+      printf ("\n");
+    }
+  fflush (stdout);
+  return TETHER_EXIT_OK;
 }

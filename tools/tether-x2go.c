@@ -2,7 +2,9 @@
 /*
  * tether x2go: an X2Go command-line client with pyhoca-cli's main options,
  * on the public TetherX2goClient API only. Several --server options run in
- * parallel (one registered session each). -N and -R stay in the foreground
+ * parallel (one registered session each); -P PROFILE takes the server and
+ * the session's settings from a session profile, the other options given
+ * replace the profile's values. -N and -R stay in the foreground
  * while the session runs and return when it is suspended, taken over or
  * terminated (here with Ctrl-C, or elsewhere).
  */
@@ -80,15 +82,16 @@ struct _Cli {
   char             *display;
   char             *nxproxy;
   char             *sessions_root;
+  char             *client_rootdir;
   gboolean          debug;
   gboolean          version;
+  gboolean          list_profiles;
+  char             *profile;
   /* pyhoca-cli options for features Tether does not have yet */
   gboolean          printing;
   char             *share_folders;
   char             *share_desktop;
   gboolean          list_desktops;
-  gboolean          list_profiles;
-  char             *profile;
   char             *broker_url;
   char             *broker_password;
   gboolean          forward_agent;
@@ -326,6 +329,7 @@ static void
 print_listing_text (Cli *cli, Server *s)
 {
   g_autofree char *peer = NULL;
+  g_autofree char *user = tether_x2go_client_get_session_username (cli->client, s->uuid);
   guint peer_port = 0;
 
   peer = tether_x2go_client_get_session_server_peername (cli->client, s->uuid, &peer_port);
@@ -333,7 +337,7 @@ print_listing_text (Cli *cli, Server *s)
           "=========================================\n"
           "Host: %s - [%s]:%u\nUsername: %s\n\n",
           s->host, peer != NULL ? peer : s->host, peer_port != 0 ? peer_port : s->port,
-          cli->username != NULL ? cli->username : g_get_user_name ());
+          user != NULL ? user : g_get_user_name ());
   if (s->infos == NULL || s->infos->len == 0)
     {
       printf ("No running/suspended sessions found on X2Go server.\n\n");
@@ -409,6 +413,7 @@ print_listings_json (Cli *cli)
   for (guint i = 0; i < cli->servers->len; i++)
     {
       Server *s = g_ptr_array_index (cli->servers, i);
+      g_autofree char *user = tether_x2go_client_get_session_username (cli->client, s->uuid);
 
       tether_json_begin_object (&w);
       tether_json_key (&w, "server");
@@ -416,7 +421,7 @@ print_listings_json (Cli *cli)
       tether_json_key (&w, "port");
       tether_json_int (&w, s->port);
       tether_json_key (&w, "username");
-      tether_json_string (&w, cli->username != NULL ? cli->username : g_get_user_name ());
+      tether_json_string (&w, user != NULL ? user : g_get_user_name ());
       if (s->error != NULL)
         {
           tether_json_key (&w, "error");
@@ -729,10 +734,16 @@ static const char *
 resumable_for (Cli *cli, Server *s)
 {
   g_autofree char *cmd = NULL;
+  g_autoptr(GVariant) summary = NULL;
+  const char *command = NULL;
 
   if (s->infos == NULL)
     return NULL;
-  cmd = g_path_get_basename (cli->command != NULL ? cli->command : "TERMINAL");
+  /* The session's command: the option's, or the profile's. */
+  summary = tether_x2go_client_get_session_summary (cli->client, s->uuid);
+  if (summary == NULL || !g_variant_lookup (summary, "command", "&s", &command))
+    command = "TERMINAL";
+  cmd = g_path_get_basename (command);
   for (guint i = 0; i < s->infos->len; i++)
     {
       TetherX2goSessionInfo *info = g_ptr_array_index (s->infos, i);
@@ -872,6 +883,39 @@ not_supported (const char *what)
   return TETHER_EXIT_NOT_SUPPORTED;
 }
 
+/* The session options the command line gives. */
+static void
+add_given_options (Cli *cli, GVariantBuilder *b)
+{
+  if (cli->command != NULL)
+    g_variant_builder_add (b, "{sv}", "cmd", g_variant_new_string (cli->command));
+  if (cli->geometry != NULL)
+    g_variant_builder_add (b, "{sv}", "geometry", g_variant_new_string (cli->geometry));
+  if (cli->session_type != NULL)
+    g_variant_builder_add (b, "{sv}", "session_type", g_variant_new_string (cli->session_type));
+  if (cli->link != NULL)
+    g_variant_builder_add (b, "{sv}", "link", g_variant_new_string (cli->link));
+  if (cli->pack != NULL)
+    g_variant_builder_add (b, "{sv}", "pack", g_variant_new_string (cli->pack));
+  if (cli->kbd_layout != NULL)
+    g_variant_builder_add (b, "{sv}", "kblayout", g_variant_new_string (cli->kbd_layout));
+  if (cli->kbd_type != NULL)
+    g_variant_builder_add (b, "{sv}", "kbtype", g_variant_new_string (cli->kbd_type));
+  if (cli->xinerama)
+    g_variant_builder_add (b, "{sv}", "xinerama", g_variant_new_boolean (TRUE));
+  if (cli->sound != NULL)
+    g_variant_builder_add (b, "{sv}", "snd_system", g_variant_new_string (cli->sound));
+  if (cli->force_password)
+    g_variant_builder_add (b, "{sv}", "force_password_auth", g_variant_new_boolean (TRUE));
+  if (cli->keys != NULL && cli->keys[0] != NULL)
+    g_variant_builder_add (b, "{sv}", "key_filename",
+                           g_variant_new_strv ((const char *const *) cli->keys, -1));
+  if (cli->add_to_known_hosts)
+    g_variant_builder_add (b, "{sv}", "add_to_known_hosts", g_variant_new_boolean (TRUE));
+  if (cli->known_hosts != NULL)
+    g_variant_builder_add (b, "{sv}", "known_hosts", g_variant_new_string (cli->known_hosts));
+}
+
 static GVariant *
 build_options (Cli *cli)
 {
@@ -879,36 +923,32 @@ build_options (Cli *cli)
 
   g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&b, "{sv}", "profile_name", g_variant_new_string ("tether x2go"));
-  if (cli->command != NULL)
-    g_variant_builder_add (&b, "{sv}", "cmd", g_variant_new_string (cli->command));
-  if (cli->geometry != NULL)
-    g_variant_builder_add (&b, "{sv}", "geometry", g_variant_new_string (cli->geometry));
-  if (cli->session_type != NULL)
-    g_variant_builder_add (&b, "{sv}", "session_type", g_variant_new_string (cli->session_type));
-  if (cli->link != NULL)
-    g_variant_builder_add (&b, "{sv}", "link", g_variant_new_string (cli->link));
-  if (cli->pack != NULL)
-    g_variant_builder_add (&b, "{sv}", "pack", g_variant_new_string (cli->pack));
-  if (cli->kbd_layout != NULL)
-    g_variant_builder_add (&b, "{sv}", "kblayout", g_variant_new_string (cli->kbd_layout));
-  if (cli->kbd_type != NULL)
-    g_variant_builder_add (&b, "{sv}", "kbtype", g_variant_new_string (cli->kbd_type));
-  if (cli->xinerama)
-    g_variant_builder_add (&b, "{sv}", "xinerama", g_variant_new_boolean (TRUE));
-  if (cli->sound != NULL)
-    g_variant_builder_add (&b, "{sv}", "snd_system", g_variant_new_string (cli->sound));
-  if (cli->force_password)
-    g_variant_builder_add (&b, "{sv}", "force_password_auth", g_variant_new_boolean (TRUE));
-  if (cli->keys != NULL && cli->keys[0] != NULL)
-    g_variant_builder_add (&b, "{sv}", "key_filename",
-                           g_variant_new_strv ((const char *const *) cli->keys, -1));
-  else
+  add_given_options (cli, &b);
+  if (cli->keys == NULL || cli->keys[0] == NULL)
     /* Keys from $HOME/.ssh, as pyhoca-cli (id_rsa) and ssh (id_*) do. */
     g_variant_builder_add (&b, "{sv}", "look_for_keys", g_variant_new_boolean (TRUE));
-  if (cli->add_to_known_hosts)
-    g_variant_builder_add (&b, "{sv}", "add_to_known_hosts", g_variant_new_boolean (TRUE));
-  if (cli->known_hosts != NULL)
-    g_variant_builder_add (&b, "{sv}", "known_hosts", g_variant_new_string (cli->known_hosts));
+  return g_variant_builder_end (&b);
+}
+
+/* -P: what the command line gives replaces the profile's values (as
+ * pyhoca-cli, which passes every option that differs from its default). */
+static GVariant *
+build_profile_overrides (Cli *cli, const char *host, const char *user, guint port)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  /* The command line's action is what happens: a profile's autoconnect and
+   * autostart (for graphical clients) mean nothing here, as in pyhoca-cli. */
+  g_variant_builder_add (&b, "{sv}", "auto_connect", g_variant_new_boolean (FALSE));
+  g_variant_builder_add (&b, "{sv}", "auto_start_or_resume", g_variant_new_boolean (FALSE));
+  if (host != NULL)
+    g_variant_builder_add (&b, "{sv}", "server", g_variant_new_string (host));
+  if (port != 0)
+    g_variant_builder_add (&b, "{sv}", "port", g_variant_new_uint32 (port));
+  if (user != NULL)
+    g_variant_builder_add (&b, "{sv}", "username", g_variant_new_string (user));
+  add_given_options (cli, &b);
   return g_variant_builder_end (&b);
 }
 
@@ -972,6 +1012,7 @@ cli_clear (Cli *cli)
   g_free (cli->display);
   g_free (cli->nxproxy);
   g_free (cli->sessions_root);
+  g_free (cli->client_rootdir);
   g_free (cli->share_folders);
   g_free (cli->share_desktop);
   g_free (cli->profile);
@@ -1051,6 +1092,13 @@ tether_x2go_main (int argc, char **argv)
     { "nxproxy", 0, 0, G_OPTION_ARG_FILENAME, &cli->nxproxy, "The nxproxy program", "PATH" },
     { "sessions-root", 0, 0, G_OPTION_ARG_FILENAME, &cli->sessions_root,
       "Local session folders and NX_ROOT (default: ~/.x2go)", "DIR" },
+    { "session-profile", 'P', 0, G_OPTION_ARG_STRING, &cli->profile,
+      "Use the session profile PROFILE (a name or ID); other options given replace its values",
+      "PROFILE" },
+    { "list-profiles", 0, 0, G_OPTION_ARG_NONE, &cli->list_profiles,
+      "List the session profiles and the session settings they give", NULL },
+    { "client-rootdir", 0, 0, G_OPTION_ARG_FILENAME, &cli->client_rootdir,
+      "The folder of the session profiles file 'sessions' (default: ~/.x2goclient)", "DIR" },
     { "debug", 'd', 0, G_OPTION_ARG_NONE, &cli->debug, "Debug messages", NULL },
     { "libdebug", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &cli->debug, NULL, NULL },
     { "quiet", 0, 0, G_OPTION_ARG_NONE, &cli->quiet, "No progress messages", NULL },
@@ -1064,9 +1112,7 @@ tether_x2go_main (int argc, char **argv)
       "USER@DISPLAY" },
     { "share-mode", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &cli->share_mode, NULL, NULL },
     { "list-desktops", 0, 0, G_OPTION_ARG_NONE, &cli->list_desktops, "(not supported yet)", NULL },
-    { "list-profiles", 0, 0, G_OPTION_ARG_NONE, &cli->list_profiles, "(not supported yet)", NULL },
-    { "session-profile", 'P', 0, G_OPTION_ARG_STRING, &cli->profile, "(not supported yet)",
-      "PROFILE" },
+
     { "broker-url", 'B', 0, G_OPTION_ARG_STRING, &cli->broker_url, "(not supported yet)", "URL" },
     { "broker-password", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &cli->broker_password,
       NULL, NULL },
@@ -1083,8 +1129,9 @@ tether_x2go_main (int argc, char **argv)
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context,
     "Actions: --new (default), --resume NAME, --suspend NAME|ALL, --terminate NAME|ALL,\n"
-    "--list-sessions. Exit status: 0 success, 1 failure (the message names the cause),\n"
-    "2 bad command line, 3 not supported yet.");
+    "--list-sessions, --list-profiles. With -P PROFILE the server comes from the profile.\n"
+    "Exit status: 0 success, 1 failure (the message names the cause), 2 bad command line,\n"
+    "3 not supported yet.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (context, "%s", error->message);
 
@@ -1105,8 +1152,6 @@ tether_x2go_main (int argc, char **argv)
     code = not_supported ("local folder sharing (-F)");
   else if (cli->share_desktop != NULL || cli->list_desktops)
     code = not_supported ("desktop sharing (-D, --list-desktops)");
-  else if (cli->list_profiles || cli->profile != NULL)
-    code = not_supported ("session profiles (-P, --list-profiles)");
   else if (cli->broker_url != NULL || cli->broker_password != NULL)
     code = not_supported ("an X2Go session broker (-B)");
   else if (cli->forward_agent)
@@ -1127,12 +1172,12 @@ tether_x2go_main (int argc, char **argv)
     }
 
   n_actions = (cli->resume != NULL) + (cli->suspend != NULL) + (cli->terminate != NULL) +
-              (cli->list ? 1 : 0) + (cli->new_session ? 1 : 0);
+              (cli->list ? 1 : 0) + (cli->new_session ? 1 : 0) + (cli->list_profiles ? 1 : 0);
   if (n_actions > 1)
     {
       cli_clear (cli);
-      return usage_error (context, "give only one of --new, --resume, --suspend, --terminate "
-                          "and --list-sessions");
+      return usage_error (context, "give only one of --new, --resume, --suspend, --terminate, "
+                          "--list-sessions and --list-profiles");
     }
   if (cli->json && !cli->list)
     {
@@ -1145,7 +1190,27 @@ tether_x2go_main (int argc, char **argv)
       return usage_error (context, "--port must be 1-65535");
     }
 
-  /* Servers: --server (repeatable) and a positional [user@]host. */
+  cli->client = tether_x2go_client_new ();
+  tether_x2go_client_set_refresh_interval (cli->client, REFRESH_INTERVAL);
+  if (cli->display != NULL)
+    tether_x2go_client_set_display (cli->client, cli->display);
+  if (cli->nxproxy != NULL)
+    tether_x2go_client_set_nxproxy_path (cli->client, cli->nxproxy);
+  if (cli->sessions_root != NULL)
+    tether_x2go_client_set_sessions_rootdir (cli->client, cli->sessions_root);
+  if (cli->client_rootdir != NULL)
+    tether_x2go_client_set_client_rootdir (cli->client, cli->client_rootdir);
+  cli->servers = g_ptr_array_new_with_free_func ((GDestroyNotify) server_free);
+
+  if (cli->list_profiles)
+    {
+      code = tether_x2go_cli_list_profiles (cli->client);
+      cli_clear (cli);
+      return code;
+    }
+
+  /* Servers: --server (repeatable) and a positional [user@]host; with -P,
+   * the profile's, or one given to replace it. */
   {
     g_autoptr(GPtrArray) specs = g_ptr_array_new ();
 
@@ -1153,58 +1218,84 @@ tether_x2go_main (int argc, char **argv)
       g_ptr_array_add (specs, cli->server_opts[i]);
     for (guint i = 0; rest != NULL && rest[i] != NULL; i++)
       g_ptr_array_add (specs, rest[i]);
-    if (specs->len == 0)
+    if (specs->len == 0 && cli->profile == NULL)
       {
         cli_clear (cli);
-        return usage_error (context, "no X2Go server given (--server HOST, or [USER@]HOST)");
+        return usage_error (context, "no X2Go server given (--server HOST, [USER@]HOST, "
+                            "or -P PROFILE)");
       }
     if (specs->len > MAX_SERVERS)
       {
         cli_clear (cli);
         return usage_error (context, "too many servers (at most %d)", MAX_SERVERS);
       }
+    if (specs->len > 1 && cli->profile != NULL)
+      {
+        cli_clear (cli);
+        return usage_error (context, "-P takes the profile's server, or one given with it");
+      }
+    if (cli->profile == NULL)
+      options = g_variant_ref_sink (build_options (cli));
 
-    cli->client = tether_x2go_client_new ();
-    tether_x2go_client_set_refresh_interval (cli->client, REFRESH_INTERVAL);
-    if (cli->display != NULL)
-      tether_x2go_client_set_display (cli->client, cli->display);
-    if (cli->nxproxy != NULL)
-      tether_x2go_client_set_nxproxy_path (cli->client, cli->nxproxy);
-    if (cli->sessions_root != NULL)
-      tether_x2go_client_set_sessions_rootdir (cli->client, cli->sessions_root);
-    cli->servers = g_ptr_array_new_with_free_func ((GDestroyNotify) server_free);
-    options = g_variant_ref_sink (build_options (cli));
-
-    for (guint i = 0; i < specs->len; i++)
+    for (guint i = 0; i < MAX (specs->len, cli->profile != NULL ? 1 : 0); i++)
       {
         Server *s = g_new0 (Server, 1);
         g_autofree char *user = NULL;
+        g_autofree char *label = NULL;
         guint port = 0;
 
         s->cli = cli;
         g_ptr_array_add (cli->servers, s);
-        if (!split_server (g_ptr_array_index (specs, i), &s->host, &user, &port))
+        if (i < specs->len &&
+            !split_server (g_ptr_array_index (specs, i), &s->host, &user, &port))
           {
             code = usage_error (context, "'%s' is not [USER@]HOST[:PORT]",
                                 (char *) g_ptr_array_index (specs, i));
             cli_clear (cli);
             return code;
           }
-        s->port = port != 0 ? port : cli->port != 0 ? (guint) cli->port : 22;
-        s->label = g_strdup_printf ("%s:%u", s->host, s->port);
-        if (user != NULL && cli->username == NULL)
-          cli->username = g_strdup (user);
-        s->uuid = tether_x2go_client_register_session (cli->client, s->host, s->port,
-                                                       user != NULL ? user : cli->username,
-                                                       options, &error);
+        if (port == 0 && cli->port != 0)
+          port = (guint) cli->port;
+        if (user == NULL && cli->username != NULL)
+          user = g_strdup (cli->username);
+        if (cli->profile != NULL)
+          {
+            g_autoptr(GVariant) overrides =
+              g_variant_ref_sink (build_profile_overrides (cli, s->host, user, port));
+
+            label = g_strdup_printf ("session profile %s", cli->profile);
+            s->uuid = tether_x2go_client_register_session_from_profile (cli->client, cli->profile,
+                                                                        overrides, &error);
+          }
+        else
+          {
+            s->port = port != 0 ? port : 22;
+            label = g_strdup_printf ("%s:%u", s->host, s->port);
+            s->uuid = tether_x2go_client_register_session (cli->client, s->host, s->port, user,
+                                                           options, &error);
+          }
         if (s->uuid == NULL)
           {
-            int c = is_not_supported (error) ? TETHER_EXIT_NOT_SUPPORTED : TETHER_EXIT_USAGE;
+            int c = is_not_supported (error) ? TETHER_EXIT_NOT_SUPPORTED
+                    : cli->profile != NULL   ? TETHER_EXIT_FAILURE
+                                             : TETHER_EXIT_USAGE;
 
-            g_printerr ("tether x2go: %s: %s\n", s->label, error->message);
+            if (cli->profile != NULL)
+              g_printerr ("tether x2go: %s\n", error->message);
+            else
+              g_printerr ("tether x2go: %s: %s\n", label, error->message);
             cli_clear (cli);
             return c;
           }
+        /* The server and port the session got (from the profile, with -P). */
+        {
+          TetherX2goSession *session = tether_x2go_client_get_session (cli->client, s->uuid);
+
+          g_free (s->host);
+          s->host = g_strdup (tether_x2go_session_get_server (session));
+          s->port = tether_x2go_session_get_port (session);
+          s->label = g_strdup_printf ("%s:%u", s->host, s->port);
+        }
       }
   }
 

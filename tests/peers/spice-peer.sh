@@ -10,6 +10,9 @@
 #
 # start options:
 #   --password PW            ticket authentication (else disable-ticketing=on)
+#   --sasl USER:PASS         SASL authentication (sasl=on): DIGEST-MD5 against a
+#                            sasldb holding USER with PASS (QEMU reads its SASL
+#                            config as app "qemu" from SASL_CONF_PATH=<instance>/sasl)
 #   --tls                    also open a TLS port (shared test CA / server cert)
 #   --tls-only               TLS port only, no plain port (implies --tls)
 #   --tls-channel CH         force channel CH onto TLS (repeatable; implies --tls)
@@ -54,7 +57,7 @@ DEFAULT_INSTANCE=plain
 # --- packages -----------------------------------------------------------------
 
 ensure_packages() {
-    local pkgs=(qemu-system-x86 qemu-system-common openssl) missing=() p
+    local pkgs=(qemu-system-x86 qemu-system-common openssl "$@") missing=() p
     for p in "${pkgs[@]}"; do
         [[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null) == ii* ]] || missing+=("$p")
     done
@@ -221,6 +224,7 @@ stop_instance() {
             proc_done "$pid" || die "$name (pid $pid) survived SIGKILL"
         fi
     fi
+    rm -rf "$dir/sasl"
     rm -f "$dir/qemu.pid" "$dir/env" "$dir/spec" "$dir/spice.sock" "$dir/qmp.sock"
 }
 
@@ -246,7 +250,7 @@ cmd_start() {
     if (($#)) && [[ $1 != -* ]]; then name=$1; shift; fi
     valid_name "$name" || die "bad instance name: $name" 2
 
-    local password='' tls=0 tls_only=0 unix=0 audio=0 agent=0 replace=0 have_pw=0
+    local password='' sasl='' tls=0 tls_only=0 unix=0 audio=0 agent=0 replace=0 have_pw=0
     local image='' jpeg='' zlib='' video=off boot_menu='' vmname="tether-spice-$name" uuid
     local tls_channels=() ports=()
     uuid=$(uuid_for "$name")
@@ -259,6 +263,10 @@ cmd_start() {
     while (($#)); do
         case $1 in
         --password) need "$@"; password=$2; have_pw=1; shift ;;
+        --sasl)
+            need "$@"
+            [[ $2 =~ ^[A-Za-z0-9._-]+:[^[:space:]]+$ ]] || die "--sasl wants USER:PASS (no spaces)" 2
+            sasl=$2; shift ;;
         --tls) tls=1 ;;
         --tls-only) tls=1; tls_only=1 ;;
         --tls-channel)
@@ -300,12 +308,12 @@ cmd_start() {
 
     # Canonical description of the requested instance, to compare with a running one.
     local spec
-    spec=$(printf '%s\n' "password=$have_pw:$password" "tls=$tls" "tls-only=$tls_only" \
+    spec=$(printf '%s\n' "password=$have_pw:$password" "sasl=$sasl" "tls=$tls" "tls-only=$tls_only" \
         "tls-channels=${tls_channels[*]-}" "unix=$unix" "image=$image" "jpeg=$jpeg" "zlib=$zlib" \
         "video=$video" "boot-menu=$boot_menu" "audio=$audio" "agent=$agent" "ports=${ports[*]-}" "name=$vmname" "uuid=$uuid")
 
     lock_state          # serializes starts and stops (and so concurrent installs)
-    ensure_packages
+    if [[ -n $sasl ]]; then ensure_packages sasl2-bin libsasl2-modules; else ensure_packages; fi
     ensure_pki
 
     local dir=$STATE/$name
@@ -338,6 +346,17 @@ cmd_start() {
         spice_tail+=",password-secret=sec0"
     else
         spice_tail+=",disable-ticketing=on"
+    fi
+    local sasl_env=()
+    if [[ -n $sasl ]]; then
+        # QEMU's SPICE server reads the SASL configuration of app "qemu".
+        rm -rf "$dir/sasl"
+        mkdir -m 700 "$dir/sasl"
+        printf 'mech_list: digest-md5\nsasldb_path: %s\n' "$dir/sasl/passwd.db" >"$dir/sasl/qemu.conf"
+        printf '%s' "${sasl#*:}" | saslpasswd2 -f "$dir/sasl/passwd.db" -a qemu -p -c "${sasl%%:*}" ||
+            die "saslpasswd2 failed"
+        spice_tail+=",sasl=on"
+        sasl_env=(SASL_CONF_PATH="$dir/sasl")
     fi
     local ch
     for ch in "${tls_channels[@]}"; do spice_tail+=",tls-channel=$ch"; done
@@ -382,7 +401,7 @@ cmd_start() {
         rc=0
         # The test environment's GLib debug settings must not reach QEMU: with
         # G_DEBUG=fatal-warnings it aborts on spice-server's first warning.
-        run_closed env -u G_DEBUG -u G_SLICE -u MALLOC_PERTURB_ -u G_MESSAGES_DEBUG \
+        run_closed env -u G_DEBUG -u G_SLICE -u MALLOC_PERTURB_ -u G_MESSAGES_DEBUG "${sasl_env[@]}" \
             "$QEMU" -machine accel=tcg -m 64 -nodefaults -vga qxl -display none \
             -daemonize -pidfile "$dir/qemu.pid" \
             -qmp "unix:$(qv "$qmp"),server=on,wait=off" \

@@ -7,10 +7,12 @@
  *         header, then exactly its (capped) size of SpiceLinkReply.
  *         NEED_SECURED -> reconnect over TLS once; any other refusal ->
  *         ERROR_LINK.
- *   AUTH: choose the mechanism (SPICE ticket; SASL is not supported), send
- *         the mechanism word when the server has AUTH_SELECTION and the
+ *   AUTH: choose the mechanism (SPICE ticket, or SASL when the server offers
+ *         it and tether-spice-channel-sasl.c can run it here), send the
+ *         mechanism word when the server has AUTH_SELECTION and the
  *         RSA-OAEP ticket right behind it, read the u32 result.
  *         PERMISSION_DENIED -> ERROR_AUTH, other codes -> ERROR_LINK.
+ *         SASL: the word, then tether-spice-channel-sasl.c's exchange.
  *   then READY: tether_spice_channel_link_done().
  */
 #define G_LOG_DOMAIN "Tether-Spice"
@@ -18,6 +20,7 @@
 
 #include "tether-error.h"
 #include "tether-spice-channel-private.h"
+#include "tether-spice-channel-sasl-private.h"
 #include "tether-spice-session-private.h"
 #include "tether-spice-link-private.h"
 #include "tether-spice-ticket-private.h"
@@ -50,19 +53,48 @@ authenticate (TetherSpiceChannel *self, const TetherSpiceLinkReply *reply)
   guint32 mechanism = 0;
   GError *error = NULL;
   g_autoptr(GBytes) ticket = NULL;
+  const char *no_sasl = NULL;
+  gboolean can_sasl = tether_spice_channel_sasl_available (self, &no_sasl);
 
-  /* Tether has no SASL: a server that requires it is refused clearly. */
-  if (!tether_spice_link_choose_auth (reply, FALSE, &send_mechanism, &mechanism, &error))
+  /* A server that requires SASL where this client cannot do it (built
+   * without libsasl2, or no TLS) is refused clearly. */
+  if (!tether_spice_link_choose_auth (reply, can_sasl, &send_mechanism, &mechanism, &error))
     {
       if (g_error_matches (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_UNSUPPORTED))
         {
-          GError *e = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                                   "The server requires SASL authentication, which Tether does not support");
+          GError *e;
+
+#if HAVE_SASL
+          /* SASL works over TLS here: take the TLS port when there is one. */
+          if (!tether_spice_channel_is_tls (self) && session != NULL
+              && !tether_spice_session_get_client_sockets (session)
+              && tether_spice_session_has_tls_port (session))
+            {
+              g_error_free (error);
+              tether_spice_channel_relink_tls (self);
+              return;
+            }
+#endif
+          e = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                   no_sasl != NULL ? no_sasl
+                                                   : "The server requires SASL authentication, which Tether cannot do here");
 
           g_error_free (error);
           error = e;
         }
       tether_spice_channel_fail (self, TETHER_SPICE_CHANNEL_EVENT_ERROR_AUTH, error);
+      return;
+    }
+  if (mechanism == TETHER_SPICE_AUTH_MECHANISM_SASL)
+    {
+      tether_spice_channel_set_state (self, TETHER_SPICE_CHANNEL_STATE_AUTH);
+      if (send_mechanism)
+        {
+          g_autoptr(GBytes) word = tether_spice_auth_mechanism_encode (mechanism);
+
+          tether_spice_channel_write (self, word);
+        }
+      tether_spice_channel_sasl_start (self);
       return;
     }
   ticket = tether_spice_ticket_encrypt (reply->pub_key, sizeof reply->pub_key,

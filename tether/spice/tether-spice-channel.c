@@ -94,9 +94,13 @@ static guint signals[N_SIGNALS];
 #define MAX_WRITE_VECTORS 64u
 
 /* Common capability bits (docs/spice-protocol.md §3.5) that Tether sets:
- * PROTOCOL_AUTH_SELECTION (0), AUTH_SPICE (1), MINI_HEADER (3). AUTH_SASL is
- * not announced: Tether has no SASL. */
+ * PROTOCOL_AUTH_SELECTION (0), AUTH_SPICE (1), MINI_HEADER (3), and
+ * AUTH_SASL (2) when built with libsasl2 (tether-spice-channel-sasl.c). */
+#if HAVE_SASL
+#define LOCAL_COMMON_CAPS ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 3))
+#else
 #define LOCAL_COMMON_CAPS ((1u << 0) | (1u << 1) | (1u << 3))
+#endif
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (TetherSpiceChannel, tether_spice_channel, G_TYPE_OBJECT)
 

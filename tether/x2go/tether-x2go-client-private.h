@@ -3,6 +3,8 @@
 
 #include "tether-x2go-client.h"
 #include "tether-x2go-client-transport-private.h"
+#include "tether-x2go-profiles.h"
+#include "tether-x2go-session-options-private.h"
 
 G_BEGIN_DECLS
 
@@ -78,7 +80,9 @@ void               tether_x2go_client_set_confirm_interval (TetherX2goClient *se
 void               tether_x2go_client_session_changed (TetherX2goClient  *self);
 
 /* The inside of TetherX2goClient, shared by tether-x2go-client.c (the
- * object, registry and operations) and tether-x2go-client-queries.c. */
+ * object and the registry), tether-x2go-client-ops.c (the async
+ * operations), tether-x2go-client-queries.c and
+ * tether-x2go-client-profiles.c (session profiles). */
 struct _TetherX2goClient {
   GObject                    parent_instance;
 
@@ -88,6 +92,7 @@ struct _TetherX2goClient {
 
   guint                      refresh_interval;
   gboolean                   use_listsessions_cache;
+  char                      *client_rootdir;
   char                      *sessions_rootdir;
   char                      *ssh_rootdir;
   char                      *nxproxy_path;
@@ -100,6 +105,12 @@ struct _TetherX2goClient {
   TetherX2goTransportFactory factory;
   gpointer                   factory_data;
   GDestroyNotify             factory_destroy;
+
+  TetherX2goProfiles        *profiles;      /* NULL until first needed */
+  GError                    *profiles_error; /* why its load failed, or NULL */
+  GHashTable                *reserved;      /* uuids registered by
+                                             * register_all_session_profiles,
+                                             * not handed out yet */
 };
 
 TetherX2goSession *tether_x2go_client_lookup          (TetherX2goClient *self,
@@ -116,5 +127,41 @@ gboolean           tether_x2go_client_bool_finish     (TetherX2goClient *self,
                                                        GAsyncResult     *result,
                                                        gpointer          tag,
                                                        GError          **error);
+
+/* A registration in two steps (tether-x2go-client.c): checks the identity
+ * and parses @options into @opts (set up even on failure: clear it), then
+ * adds the session (taking @opts). */
+gboolean           tether_x2go_client_prepare_registration (TetherX2goClient         *self,
+                                                            const char               *server,
+                                                            guint                     port,
+                                                            const char               *username,
+                                                            GVariant                 *options,
+                                                            char                    **host_out,
+                                                            guint                    *port_out,
+                                                            char                    **user_out,
+                                                            TetherX2goSessionOptions *opts,
+                                                            GError                  **error);
+char              *tether_x2go_client_add_session     (TetherX2goClient         *self,
+                                                       const char               *host,
+                                                       guint                     port,
+                                                       const char               *user,
+                                                       TetherX2goSessionOptions *opts);
+/* The registered sessions that pass @filter (and have @profile_name, when
+ * not NULL), as the session queries return them (tether-x2go-client-queries.c). */
+typedef enum {
+  TETHER_X2GO_FILTER_REGISTERED,
+  TETHER_X2GO_FILTER_CONNECTED,
+  TETHER_X2GO_FILTER_ASSOCIATED,
+  TETHER_X2GO_FILTER_RUNNING,
+  TETHER_X2GO_FILTER_SUSPENDED,
+} TetherX2goSessionFilter;
+
+char             **tether_x2go_client_collect         (TetherX2goClient        *self,
+                                                       TetherX2goSessionFilter  filter,
+                                                       const char              *profile_name,
+                                                       TetherX2goSessionReturn  what);
+
+/* Drops the profile store (a root dir changed); the next use makes a new one. */
+void               tether_x2go_client_forget_profiles (TetherX2goClient *self);
 
 G_END_DECLS

@@ -539,7 +539,10 @@ filter_suspended (TetherX2goSession *s)
 }
 
 static char **
-collect (TetherX2goClient *self, SessionFilter filter, TetherX2goSessionReturn what)
+collect (TetherX2goClient       *self,
+         SessionFilter           filter,
+         const char             *profile_name,
+         TetherX2goSessionReturn what)
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new ();
 
@@ -547,8 +550,11 @@ collect (TetherX2goClient *self, SessionFilter filter, TetherX2goSessionReturn w
     {
       TetherX2goSession *s = g_ptr_array_index (self->order, i);
       const char *value = NULL;
+      gboolean once = FALSE;
 
-      if (!filter (s))
+      if (!filter (s) ||
+          (profile_name != NULL &&
+           g_strcmp0 (tether_x2go_session_get_profile_name (s), profile_name) != 0))
         continue;
       switch (what)
         {
@@ -557,20 +563,43 @@ collect (TetherX2goClient *self, SessionFilter filter, TetherX2goSessionReturn w
           break;
         case TETHER_X2GO_SESSION_RETURN_PROFILE_NAMES:
           value = tether_x2go_session_get_profile_name (s);
-          for (guint j = 0; value != NULL && j < out->len; j++)
-            if (g_str_equal (g_ptr_array_index (out, j), value))
-              value = NULL;
+          once = TRUE;
+          break;
+        case TETHER_X2GO_SESSION_RETURN_PROFILE_IDS:
+          value = tether_x2go_session_get_profile_id (s);
+          once = TRUE;
           break;
         case TETHER_X2GO_SESSION_RETURN_UUIDS:
         default:
           value = tether_x2go_session_get_uuid (s);
           break;
         }
+      for (guint j = 0; once && value != NULL && j < out->len; j++)
+        if (g_str_equal (g_ptr_array_index (out, j), value))
+          value = NULL;
       if (value != NULL)
         g_ptr_array_add (out, g_strdup (value));
     }
   g_ptr_array_add (out, NULL);
   return (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
+}
+
+char **
+tether_x2go_client_collect (TetherX2goClient        *self,
+                            TetherX2goSessionFilter  filter,
+                            const char              *profile_name,
+                            TetherX2goSessionReturn  what)
+{
+  static const SessionFilter filters[] = {
+    [TETHER_X2GO_FILTER_REGISTERED] = filter_all,
+    [TETHER_X2GO_FILTER_CONNECTED] = filter_connected,
+    [TETHER_X2GO_FILTER_ASSOCIATED] = filter_associated,
+    [TETHER_X2GO_FILTER_RUNNING] = filter_running,
+    [TETHER_X2GO_FILTER_SUSPENDED] = filter_suspended,
+  };
+
+  g_assert ((guint) filter < G_N_ELEMENTS (filters));
+  return collect (self, filters[filter], profile_name, what);
 }
 
 /**
@@ -587,7 +616,7 @@ tether_x2go_client_registered_sessions (TetherX2goClient       *self,
                                         TetherX2goSessionReturn what)
 {
   g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  return collect (self, filter_all, what);
+  return collect (self, filter_all, NULL, what);
 }
 
 /**
@@ -604,7 +633,7 @@ tether_x2go_client_connected_sessions (TetherX2goClient       *self,
                                        TetherX2goSessionReturn what)
 {
   g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  return collect (self, filter_connected, what);
+  return collect (self, filter_connected, NULL, what);
 }
 
 /**
@@ -624,7 +653,7 @@ tether_x2go_client_associated_sessions (TetherX2goClient       *self,
                                         TetherX2goSessionReturn what)
 {
   g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  return collect (self, filter_associated, what);
+  return collect (self, filter_associated, NULL, what);
 }
 
 /**
@@ -641,7 +670,7 @@ tether_x2go_client_running_sessions (TetherX2goClient       *self,
                                      TetherX2goSessionReturn what)
 {
   g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  return collect (self, filter_running, what);
+  return collect (self, filter_running, NULL, what);
 }
 
 /**
@@ -658,7 +687,7 @@ tether_x2go_client_suspended_sessions (TetherX2goClient       *self,
                                        TetherX2goSessionReturn what)
 {
   g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  return collect (self, filter_suspended, what);
+  return collect (self, filter_suspended, NULL, what);
 }
 
 static gboolean

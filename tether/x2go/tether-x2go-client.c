@@ -57,6 +57,7 @@ enum {
   PROP_0,
   PROP_REFRESH_INTERVAL,
   PROP_USE_LISTSESSIONS_CACHE,
+  PROP_CLIENT_ROOTDIR,
   PROP_SESSIONS_ROOTDIR,
   PROP_SSH_ROOTDIR,
   PROP_NXPROXY_PATH,
@@ -407,6 +408,9 @@ tether_x2go_client_set_property (GObject      *object,
     case PROP_USE_LISTSESSIONS_CACHE:
       tether_x2go_client_set_use_listsessions_cache (self, g_value_get_boolean (value));
       break;
+    case PROP_CLIENT_ROOTDIR:
+      tether_x2go_client_set_client_rootdir (self, g_value_get_string (value));
+      break;
     case PROP_SESSIONS_ROOTDIR:
       tether_x2go_client_set_sessions_rootdir (self, g_value_get_string (value));
       break;
@@ -440,6 +444,9 @@ tether_x2go_client_get_property (GObject    *object,
     case PROP_USE_LISTSESSIONS_CACHE:
       g_value_set_boolean (value, self->use_listsessions_cache);
       break;
+    case PROP_CLIENT_ROOTDIR:
+      g_value_set_string (value, self->client_rootdir);
+      break;
     case PROP_SESSIONS_ROOTDIR:
       g_value_set_string (value, self->sessions_rootdir);
       break;
@@ -468,6 +475,8 @@ tether_x2go_client_dispose (GObject *object)
       tether_x2go_session_shutdown (g_ptr_array_index (self->order, i));
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->order, g_ptr_array_unref);
+  g_clear_pointer (&self->reserved, g_hash_table_unref);
+  tether_x2go_client_forget_profiles (self);
   if (self->factory_destroy != NULL)
     self->factory_destroy (self->factory_data);
   self->factory_destroy = NULL;
@@ -480,6 +489,7 @@ tether_x2go_client_finalize (GObject *object)
 {
   TetherX2goClient *self = TETHER_X2GO_CLIENT (object);
 
+  g_free (self->client_rootdir);
   g_free (self->sessions_rootdir);
   g_free (self->ssh_rootdir);
   g_free (self->nxproxy_path);
@@ -494,7 +504,9 @@ tether_x2go_client_init (TetherX2goClient *self)
   self->context = g_main_context_ref_thread_default ();
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->order = g_ptr_array_new_with_free_func (g_object_unref);
+  self->reserved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->refresh_interval = DEFAULT_REFRESH_INTERVAL;
+  self->client_rootdir = g_build_filename (g_get_home_dir (), ".x2goclient", NULL);
   self->sessions_rootdir = g_build_filename (g_get_home_dir (), ".x2go", NULL);
   self->ssh_rootdir = g_build_filename (g_get_home_dir (), ".ssh", NULL);
   self->nxproxy_path = g_strdup ("nxproxy");
@@ -536,6 +548,17 @@ tether_x2go_client_class_init (TetherX2goClientClass *klass)
    */
   properties[PROP_USE_LISTSESSIONS_CACHE] =
     g_param_spec_boolean ("use-listsessions-cache", NULL, NULL, FALSE, rw);
+  /**
+   * TetherX2goClient:client-rootdir:
+   *
+   * The folder of the client's configuration files, where the session
+   * profiles (its `sessions` file, see [method@X2goClient.get_profiles])
+   * are; `~/.x2goclient` by default (python-x2go's `client_rootdir`).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_CLIENT_ROOTDIR] =
+    g_param_spec_string ("client-rootdir", NULL, NULL, NULL, rw);
   /**
    * TetherX2goClient:sessions-rootdir:
    *
@@ -904,10 +927,56 @@ set_string_prop (TetherX2goClient *self, char **slot, const char *value, guint p
 }
 
 /**
+ * tether_x2go_client_get_client_rootdir:
+ * @self: a client
+ *
+ * The reference's `get_client_rootdir()`.
+ *
+ * Returns: (transfer none) (type filename): the folder of the client's
+ *   configuration files
+ *
+ * Since: 0.1
+ */
+const char *
+tether_x2go_client_get_client_rootdir (TetherX2goClient *self)
+{
+  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
+  return self->client_rootdir;
+}
+
+/**
+ * tether_x2go_client_set_client_rootdir:
+ * @self: a client
+ * @path: (nullable) (type filename): the folder of the client's
+ *   configuration files; %NULL for `~/.x2goclient`
+ *
+ * Sets [property@X2goClient:client-rootdir]. The session profiles are read
+ * from the new folder when next needed; a #TetherX2goProfiles got from
+ * [method@X2goClient.get_profiles] before stays with the old one.
+ *
+ * Since: 0.1
+ */
+void
+tether_x2go_client_set_client_rootdir (TetherX2goClient *self,
+                                       const char       *path)
+{
+  g_autofree char *def = NULL;
+
+  g_return_if_fail (TETHER_X2GO_IS_CLIENT (self));
+  if (path == NULL)
+    path = def = g_build_filename (g_get_home_dir (), ".x2goclient", NULL);
+  if (g_strcmp0 (path, self->client_rootdir) != 0)
+    tether_x2go_client_forget_profiles (self);
+  set_string_prop (self, &self->client_rootdir, path, PROP_CLIENT_ROOTDIR);
+}
+
+/**
  * tether_x2go_client_get_sessions_rootdir:
  * @self: a client
  *
- * Returns: (transfer none): the local sessions folder
+ * The reference's `get_sessions_rootdir()`.
+ *
+ * Returns: (transfer none) (type filename): the local sessions folder
  *
  * Since: 0.1
  */
@@ -921,7 +990,8 @@ tether_x2go_client_get_sessions_rootdir (TetherX2goClient *self)
 /**
  * tether_x2go_client_set_sessions_rootdir:
  * @self: a client
- * @path: (nullable): the local sessions folder; %NULL for `~/.x2go`
+ * @path: (nullable) (type filename): the local sessions folder; %NULL for
+ *   `~/.x2go`
  *
  * Sets [property@X2goClient:sessions-rootdir]. Sessions started later use it.
  *
@@ -943,7 +1013,9 @@ tether_x2go_client_set_sessions_rootdir (TetherX2goClient *self,
  * tether_x2go_client_get_ssh_rootdir:
  * @self: a client
  *
- * Returns: (transfer none): the SSH folder
+ * The reference's `get_ssh_rootdir()`.
+ *
+ * Returns: (transfer none) (type filename): the SSH folder
  *
  * Since: 0.1
  */
@@ -957,7 +1029,7 @@ tether_x2go_client_get_ssh_rootdir (TetherX2goClient *self)
 /**
  * tether_x2go_client_set_ssh_rootdir:
  * @self: a client
- * @path: (nullable): the SSH folder; %NULL for `~/.ssh`
+ * @path: (nullable) (type filename): the SSH folder; %NULL for `~/.ssh`
  *
  * Sets [property@X2goClient:ssh-rootdir]: where `known_hosts` and the
  * default keys are, unless a registration names them.
@@ -1098,7 +1170,8 @@ valid_server (const char *server)
  *   `profile_name` (s), `profile_id` (s), `session_name` (s: an existing
  *   server-side session to resume), `server`, `port`, `username`.
  *   Options for features not built yet (printing, folder sharing, MIME box,
- *   sound, published applications, SSH proxies, agent forwarding) fail with
+ *   sound, published applications, SSH proxies, agent forwarding, host keys
+ *   under per-profile aliases) fail with
  *   %G_IO_ERROR_NOT_SUPPORTED when they ask for the feature.
  * @error: return location for a #GError
  *
@@ -1122,22 +1195,48 @@ tether_x2go_client_register_session (TetherX2goClient *self,
   TetherX2goSessionOptions opts;
   g_autofree char *host = NULL;
   g_autofree char *user = NULL;
-  g_autofree char *uuid = NULL;
-  TetherX2goSession *session;
 
   g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (options != NULL)
-    g_variant_ref_sink (options);
-  if (!tether_x2go_session_options_parse (options, &opts, error))
+  if (!tether_x2go_client_prepare_registration (self, server, port, username, options, &host,
+                                                &port, &user, &opts, error))
     {
-      g_clear_pointer (&options, g_variant_unref);
+      tether_x2go_session_options_clear (&opts);
       return NULL;
     }
-  g_clear_pointer (&options, g_variant_unref);
+  return tether_x2go_client_add_session (self, host, port, user, &opts);
+}
 
-  host = g_strdup (server != NULL ? server : opts.server);
+gboolean
+tether_x2go_client_prepare_registration (TetherX2goClient         *self,
+                                         const char               *server,
+                                         guint                     port,
+                                         const char               *username,
+                                         GVariant                 *options,
+                                         char                    **host_out,
+                                         guint                    *port_out,
+                                         char                    **user_out,
+                                         TetherX2goSessionOptions *opts,
+                                         GError                  **error)
+{
+  g_autofree char *host = NULL;
+  g_autofree char *user = NULL;
+  gboolean ok;
+
+  *host_out = *user_out = NULL;
+  *port_out = 0;
+  if (options != NULL)
+    g_variant_ref_sink (options);
+  ok = tether_x2go_session_options_parse (options, opts, error);
+  g_clear_pointer (&options, g_variant_unref);
+  if (!ok)
+    {
+      memset (opts, 0, sizeof *opts);
+      return FALSE;
+    }
+
+  host = g_strdup (server != NULL ? server : opts->server);
   if (host != NULL)
     g_strstrip (host);
   if (g_strcmp0 (host, "localhost") == 0 || g_strcmp0 (host, "localhost.localdomain") == 0)
@@ -1152,69 +1251,63 @@ tether_x2go_client_register_session (TetherX2goClient *self,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    host == NULL ? "no X2Go server given"
                                 : "%s is not a valid host name or address", q);
-      tether_x2go_session_options_clear (&opts);
-      return NULL;
+      return FALSE;
     }
   if (port == 0)
-    port = opts.port != 0 ? opts.port : TETHER_X2GO_DEFAULT_SSH_PORT;
+    port = opts->port != 0 ? opts->port : TETHER_X2GO_DEFAULT_SSH_PORT;
   if (port > 65535)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "%u is not a valid port number", port);
-      tether_x2go_session_options_clear (&opts);
-      return NULL;
+      return FALSE;
     }
   user = g_strdup (username != NULL ? username
-                                    : opts.username != NULL ? opts.username : g_get_user_name ());
+                                    : opts->username != NULL ? opts->username : g_get_user_name ());
   if (!tether_x2go_is_user_name (user))
     {
       g_autofree char *q = tether_x2go_quote_for_message (user);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "%s is not a valid user name", q);
-      tether_x2go_session_options_clear (&opts);
-      return NULL;
+      return FALSE;
     }
   if (g_hash_table_size (self->sessions) >= MAX_SESSIONS)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
                    "too many registered sessions (at most %d)", MAX_SESSIONS);
-      tether_x2go_session_options_clear (&opts);
-      return NULL;
+      return FALSE;
     }
-  if (opts.known_hosts == NULL)
-    opts.known_hosts = g_build_filename (self->ssh_rootdir, "known_hosts", NULL);
+  if (opts->known_hosts == NULL)
+    opts->known_hosts = g_build_filename (self->ssh_rootdir, "known_hosts", NULL);
+  *host_out = g_steal_pointer (&host);
+  *port_out = port;
+  *user_out = g_steal_pointer (&user);
+  return TRUE;
+}
 
-  uuid = g_uuid_string_random ();
-  session = tether_x2go_session_new (self, uuid, host, port, user, &opts);
+char *
+tether_x2go_client_add_session (TetherX2goClient         *self,
+                                const char               *host,
+                                guint                     port,
+                                const char               *user,
+                                TetherX2goSessionOptions *opts)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  TetherX2goSession *session;
+
+  if (opts->profile_id == NULL)
+    {
+      /* Like python-x2go, a session without a profile gets a profile ID of
+       * its own: the UTC time with microseconds. */
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autofree char *stamp = g_date_time_format (now, "%Y%m%d%H%M%S");
+
+      opts->profile_id = g_strdup_printf ("%s%06d", stamp, g_date_time_get_microsecond (now));
+    }
+  session = tether_x2go_session_new (self, uuid, host, port, user, opts);
   g_hash_table_insert (self->sessions, g_strdup (uuid), session);
   g_ptr_array_add (self->order, session);
   g_debug ("registered session %s: %s@%s:%u", uuid, user, host, port);
   return g_steal_pointer (&uuid);
-}
-
-/**
- * tether_x2go_client_register_session_from_profile:
- * @self: a client
- * @profile_name: a session profile's name
- * @error: return location for a #GError
- *
- * Registers a session from a profile of `~/.x2goclient/sessions`. Session
- * profiles are not built yet: this fails with %G_IO_ERROR_NOT_SUPPORTED.
- *
- * Returns: (transfer full) (nullable): the uuid, or %NULL on error
- *
- * Since: 0.1
- */
-char *
-tether_x2go_client_register_session_from_profile (TetherX2goClient *self,
-                                                  const char       *profile_name,
-                                                  GError          **error)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-               "session profiles are not supported by Tether yet (profile '%s')",
-               profile_name != NULL ? profile_name : "(null)");
-  return NULL;
 }
 
 /**
@@ -1244,6 +1337,7 @@ tether_x2go_client_unregister_session (TetherX2goClient *self,
     return FALSE;
   g_object_ref (s);
   tether_x2go_session_shutdown (s);
+  g_hash_table_remove (self->reserved, session_uuid);
   g_hash_table_remove (self->sessions, session_uuid);
   g_ptr_array_remove (self->order, s);
   g_object_unref (s);
@@ -1293,531 +1387,4 @@ tether_x2go_client_get_session_of_session_name (TetherX2goClient *self,
         return g_strdup (tether_x2go_session_get_uuid (s));
     }
   return NULL;
-}
-
-/* ---- async operations ------------------------------------------------------------------ */
-
-/* Each public async call wraps the session's: the task's source object is
- * the client, as GI expects. */
-GTask *
-tether_x2go_client_task (TetherX2goClient    *self,
-             gpointer             tag,
-             GCancellable        *cancellable,
-             GAsyncReadyCallback  callback,
-             gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, tag);
-  return task;
-}
-
-static void
-on_bool_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  gboolean (*finish) (TetherX2goSession *, GAsyncResult *, GError **) =
-    g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (finish (TETHER_X2GO_SESSION (source), result, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-typedef gboolean (*SessionFinish) (TetherX2goSession *, GAsyncResult *, GError **);
-
-gboolean
-tether_x2go_client_bool_finish (TetherX2goClient *self, GAsyncResult *result, gpointer tag, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tag, FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/**
- * tether_x2go_client_connect_session_async:
- * @self: a client
- * @session_uuid: a session's uuid
- * @username: (nullable): a user name that replaces the registered one
- * @password: (nullable): the password (or the key passphrase when no
- *   @passphrase is given and a key needs one); %NULL for the registered one
- * @passphrase: (nullable): the private key's passphrase
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when connected or failed
- * @user_data: data for @callback
- *
- * Connects the session to its server: SSH connect, host key check (see
- * [signal@X2goClient::check-host]), authentication, then the X2Go checks:
- * the feature list, the component versions (the server must list
- * `x2goserver`, else %TETHER_X2GO_ERROR_NO_SERVER) and a listing of the
- * user's sessions, which fires
- * [signal@X2goClient::found-session-running-after-connect]. Secrets are
- * wiped once the SSH layer has them. Connecting a connected session
- * succeeds at once.
- *
- * Since: 0.1
- */
-void
-tether_x2go_client_connect_session_async (TetherX2goClient    *self,
-                                          const char          *session_uuid,
-                                          const char          *username,
-                                          const char          *password,
-                                          const char          *passphrase,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data)
-{
-  GTask *task;
-  TetherX2goSession *s;
-  GError *error = NULL;
-
-  g_return_if_fail (TETHER_X2GO_IS_CLIENT (self));
-  task = tether_x2go_client_task (self, tether_x2go_client_connect_session_async, cancellable,
-                      callback, user_data);
-  s = tether_x2go_client_lookup_or_error (self, session_uuid, &error);
-  if (s == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  g_task_set_task_data (task, (gpointer) tether_x2go_session_connect_finish, NULL);
-  tether_x2go_session_connect_async (s, username, password, passphrase, cancellable,
-                                     on_bool_done, task);
-}
-
-/**
- * tether_x2go_client_connect_session_finish:
- * @self: a client
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: %TRUE when connected
- *
- * Since: 0.1
- */
-gboolean
-tether_x2go_client_connect_session_finish (TetherX2goClient  *self,
-                                           GAsyncResult      *result,
-                                           GError           **error)
-{
-  return tether_x2go_client_bool_finish (self, result, tether_x2go_client_connect_session_async, error);
-}
-
-/**
- * tether_x2go_client_disconnect_session:
- * @self: a client
- * @session_uuid: a session's uuid
- * @error: return location for a #GError
- *
- * Closes the session's SSH connection. A session shown here loses its
- * picture; the server's agent suspends itself when the NX connection drops.
- *
- * Returns: %TRUE on success
- *
- * Since: 0.1
- */
-gboolean
-tether_x2go_client_disconnect_session (TetherX2goClient *self,
-                                       const char       *session_uuid,
-                                       GError          **error)
-{
-  TetherX2goSession *s;
-
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), FALSE);
-  s = tether_x2go_client_lookup_or_error (self, session_uuid, error);
-  if (s == NULL)
-    return FALSE;
-  tether_x2go_session_disconnect (s);
-  return TRUE;
-}
-
-/**
- * tether_x2go_client_disconnect_profile:
- * @self: a client
- * @profile_name: a profile name
- * @error: return location for a #GError
- *
- * Disconnects every registered session whose profile name (the
- * `profile_name` option of the registration) is @profile_name, as
- * [method@X2goClient.disconnect_session] does for one.
- *
- * Returns: %TRUE when at least one session had that profile name; else
- *   %FALSE with %TETHER_X2GO_ERROR_NO_SUCH_PROFILE
- *
- * Since: 0.1
- */
-gboolean
-tether_x2go_client_disconnect_profile (TetherX2goClient *self,
-                                       const char       *profile_name,
-                                       GError          **error)
-{
-  g_autoptr(GPtrArray) matching = g_ptr_array_new_with_free_func (g_object_unref);
-
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), FALSE);
-  for (guint i = 0; profile_name != NULL && i < self->order->len; i++)
-    {
-      TetherX2goSession *s = g_ptr_array_index (self->order, i);
-
-      if (g_strcmp0 (tether_x2go_session_get_profile_name (s), profile_name) == 0)
-        g_ptr_array_add (matching, g_object_ref (s));
-    }
-  if (matching->len == 0)
-    {
-      g_set_error (error, TETHER_X2GO_ERROR, TETHER_X2GO_ERROR_NO_SUCH_PROFILE,
-                   "no registered session has the profile name '%s'",
-                   profile_name != NULL ? profile_name : "(null)");
-      return FALSE;
-    }
-  for (guint i = 0; i < matching->len; i++)
-    tether_x2go_session_disconnect (g_ptr_array_index (matching, i));
-  return TRUE;
-}
-
-#define DEFINE_BOOL_OP(op, call)                                                     \
-  {                                                                                  \
-    GTask *task;                                                                     \
-    TetherX2goSession *s;                                                            \
-    GError *error = NULL;                                                            \
-                                                                                     \
-    g_return_if_fail (TETHER_X2GO_IS_CLIENT (self));                                 \
-    task = tether_x2go_client_task (self, tether_x2go_client_##op##_async, cancellable,          \
-                        callback, user_data);                                        \
-    s = tether_x2go_client_lookup_or_error (self, session_uuid, &error);                                \
-    if (s == NULL)                                                                   \
-      {                                                                              \
-        g_task_return_error (task, error);                                           \
-        g_object_unref (task);                                                       \
-        return;                                                                      \
-      }                                                                              \
-    call;                                                                            \
-  }
-
-/**
- * tether_x2go_client_start_session_async:
- * @self: a client
- * @session_uuid: a connected session's uuid
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when the session runs here, or failed
- * @user_data: data for @callback
- *
- * Starts a new server-side session and shows it: checks that the command
- * exists ([signal@X2goClient::no-such-command]), runs `x2gostartagent`,
- * tunnels a local port on 127.0.0.1 to the agent's graphics port, starts
- * nxproxy on the local display, runs `x2goruncommand`, and confirms with a
- * listing. Success fires [signal@X2goClient::session-started-by-me]; a
- * failure fires [signal@X2goClient::session-startup-failed] and terminates
- * a half-started server session.
- *
- * Since: 0.1
- */
-void
-tether_x2go_client_start_session_async (TetherX2goClient    *self,
-                                        const char          *session_uuid,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data)
-DEFINE_BOOL_OP (start_session,
-                g_task_set_task_data (task, (gpointer) tether_x2go_session_start_finish, NULL);
-                tether_x2go_session_start_async (s, cancellable, on_bool_done, task))
-
-/**
- * tether_x2go_client_start_session_finish:
- * @self: a client
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: %TRUE when the session runs and is shown here
- *
- * Since: 0.1
- */
-gboolean
-tether_x2go_client_start_session_finish (TetherX2goClient  *self,
-                                         GAsyncResult      *result,
-                                         GError           **error)
-{
-  return tether_x2go_client_bool_finish (self, result, tether_x2go_client_start_session_async, error);
-}
-
-/**
- * tether_x2go_client_resume_session_async:
- * @self: a client
- * @session_uuid: a connected session's uuid
- * @session_name: (nullable): the server-side session to resume; %NULL for
- *   the session's own (from an earlier start, or its registration)
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when the session runs here, or failed
- * @user_data: data for @callback
- *
- * Resumes a suspended session, or takes over one running elsewhere (the
- * server suspends it there first): `x2goresume-session`, then the tunnel and
- * nxproxy as for a start (no `x2goruncommand`). Success fires
- * [signal@X2goClient::session-resumed-by-me]. An unknown name fails with
- * %TETHER_X2GO_ERROR_NO_SUCH_SESSION.
- *
- * Since: 0.1
- */
-void
-tether_x2go_client_resume_session_async (TetherX2goClient    *self,
-                                         const char          *session_uuid,
-                                         const char          *session_name,
-                                         GCancellable        *cancellable,
-                                         GAsyncReadyCallback  callback,
-                                         gpointer             user_data)
-DEFINE_BOOL_OP (resume_session,
-                g_task_set_task_data (task, (gpointer) tether_x2go_session_resume_finish, NULL);
-                tether_x2go_session_resume_async (s, session_name, cancellable, on_bool_done,
-                                                  task))
-
-/**
- * tether_x2go_client_resume_session_finish:
- * @self: a client
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: %TRUE when the session runs and is shown here
- *
- * Since: 0.1
- */
-gboolean
-tether_x2go_client_resume_session_finish (TetherX2goClient  *self,
-                                          GAsyncResult      *result,
-                                          GError           **error)
-{
-  return tether_x2go_client_bool_finish (self, result, tether_x2go_client_resume_session_async, error);
-}
-
-/**
- * tether_x2go_client_suspend_session_async:
- * @self: a client
- * @session_uuid: a connected session's uuid
- * @session_name: (nullable): %NULL (or the session's own name) to suspend
- *   this session; another name suspends that session of the same user on
- *   the same server (a non-associated session)
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when done
- * @user_data: data for @callback
- *
- * Runs `x2gosuspend-session`, takes the local picture down, and confirms
- * with listings that the server shows the session suspended (the command
- * prints nothing, even for unknown sessions). Fires
- * [signal@X2goClient::session-suspended]. Suspending an unknown session
- * fails with %TETHER_X2GO_ERROR_NO_SUCH_SESSION.
- *
- * Since: 0.1
- */
-void
-tether_x2go_client_suspend_session_async (TetherX2goClient    *self,
-                                          const char          *session_uuid,
-                                          const char          *session_name,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data)
-DEFINE_BOOL_OP (suspend_session,
-                g_task_set_task_data (task, (gpointer) tether_x2go_session_suspend_finish, NULL);
-                tether_x2go_session_suspend_async (s, session_name, cancellable, on_bool_done,
-                                                   task))
-
-/**
- * tether_x2go_client_suspend_session_finish:
- * @self: a client
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: %TRUE when the server shows the session suspended
- *
- * Since: 0.1
- */
-gboolean
-tether_x2go_client_suspend_session_finish (TetherX2goClient  *self,
-                                           GAsyncResult      *result,
-                                           GError           **error)
-{
-  return tether_x2go_client_bool_finish (self, result, tether_x2go_client_suspend_session_async, error);
-}
-
-/**
- * tether_x2go_client_terminate_session_async:
- * @self: a client
- * @session_uuid: a connected session's uuid
- * @session_name: (nullable): %NULL (or the session's own name) to
- *   terminate this session; another name terminates that session of the
- *   same user on the same server
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when done
- * @user_data: data for @callback
- *
- * Runs `x2goterminate-session`, takes the local picture down, removes the
- * local session folder, and confirms with listings that the session is gone.
- * Fires [signal@X2goClient::session-terminated].
- *
- * Since: 0.1
- */
-void
-tether_x2go_client_terminate_session_async (TetherX2goClient    *self,
-                                            const char          *session_uuid,
-                                            const char          *session_name,
-                                            GCancellable        *cancellable,
-                                            GAsyncReadyCallback  callback,
-                                            gpointer             user_data)
-DEFINE_BOOL_OP (terminate_session,
-                g_task_set_task_data (task, (gpointer) tether_x2go_session_terminate_finish, NULL);
-                tether_x2go_session_terminate_async (s, session_name, cancellable, on_bool_done,
-                                                     task))
-
-/**
- * tether_x2go_client_terminate_session_finish:
- * @self: a client
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: %TRUE when the session is gone
- *
- * Since: 0.1
- */
-gboolean
-tether_x2go_client_terminate_session_finish (TetherX2goClient  *self,
-                                             GAsyncResult      *result,
-                                             GError           **error)
-{
-  return tether_x2go_client_bool_finish (self, result, tether_x2go_client_terminate_session_async, error);
-}
-
-/**
- * tether_x2go_client_clean_sessions_async:
- * @self: a client
- * @session_uuid: a connected session's uuid (its server and user are cleaned)
- * @published_applications: also terminate published-applications providers
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when done
- * @user_data: data for @callback
- *
- * Terminates every session the user has on the server, like the
- * reference's `clean_sessions()`.
- *
- * Since: 0.1
- */
-void
-tether_x2go_client_clean_sessions_async (TetherX2goClient    *self,
-                                         const char          *session_uuid,
-                                         gboolean             published_applications,
-                                         GCancellable        *cancellable,
-                                         GAsyncReadyCallback  callback,
-                                         gpointer             user_data)
-DEFINE_BOOL_OP (clean_sessions,
-                g_task_set_task_data (task, (gpointer) tether_x2go_session_clean_finish, NULL);
-                tether_x2go_session_clean_async (s, published_applications, cancellable,
-                                                 on_bool_done, task))
-
-/**
- * tether_x2go_client_clean_sessions_finish:
- * @self: a client
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: %TRUE when every session was terminated
- *
- * Since: 0.1
- */
-gboolean
-tether_x2go_client_clean_sessions_finish (TetherX2goClient  *self,
-                                          GAsyncResult      *result,
-                                          GError           **error)
-{
-  return tether_x2go_client_bool_finish (self, result, tether_x2go_client_clean_sessions_async, error);
-}
-
-typedef struct {
-  GPtrArray *infos;
-  char      *raw;
-} ClientListResult;
-
-static void
-client_list_result_free (ClientListResult *r)
-{
-  g_clear_pointer (&r->infos, g_ptr_array_unref);
-  g_free (r->raw);
-  g_free (r);
-}
-
-static void
-on_list_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ClientListResult *r = g_new0 (ClientListResult, 1);
-  GError *error = NULL;
-
-  r->infos = tether_x2go_session_list_finish (TETHER_X2GO_SESSION (source), result, &r->raw,
-                                              &error);
-  if (r->infos == NULL)
-    {
-      client_list_result_free (r);
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_pointer (task, r, (GDestroyNotify) client_list_result_free);
-}
-
-/**
- * tether_x2go_client_list_sessions_async:
- * @self: a client
- * @session_uuid: a connected session's uuid (its server and user are listed)
- * @flags: how to get the answer
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called with the listing
- * @user_data: data for @callback
- *
- * Lists the user's sessions on the server (`x2golistsessions`). Unless
- * @flags say otherwise the listing updates every registered session on that
- * server, which fires the session-* signals for changes made elsewhere.
- *
- * Since: 0.1
- */
-void
-tether_x2go_client_list_sessions_async (TetherX2goClient    *self,
-                                        const char          *session_uuid,
-                                        TetherX2goListFlags  flags,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data)
-DEFINE_BOOL_OP (list_sessions,
-                tether_x2go_session_list_async (s, flags, self->use_listsessions_cache,
-                                                cancellable, on_list_done, task))
-
-/**
- * tether_x2go_client_list_sessions_finish:
- * @self: a client
- * @result: the #GAsyncResult
- * @raw_output: (out) (optional) (transfer full): the server's text, in
- *   x2golistsessions' own format
- * @error: return location for a #GError
- *
- * Returns: (transfer container) (element-type TetherX2goSessionInfo): the
- *   sessions, or %NULL on error. The array holds a reference on each record
- *   and drops it when freed: free it with g_ptr_array_unref().
- *
- * Since: 0.1
- */
-GPtrArray *
-tether_x2go_client_list_sessions_finish (TetherX2goClient  *self,
-                                         GAsyncResult      *result,
-                                         char             **raw_output,
-                                         GError           **error)
-{
-  ClientListResult *r;
-  GPtrArray *infos;
-
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  if (raw_output != NULL)
-    *raw_output = NULL;
-  r = g_task_propagate_pointer (G_TASK (result), error);
-  if (r == NULL)
-    return NULL;
-  infos = g_steal_pointer (&r->infos);
-  if (raw_output != NULL)
-    *raw_output = g_steal_pointer (&r->raw);
-  client_list_result_free (r);
-  return infos;
 }

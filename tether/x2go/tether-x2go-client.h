@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 #include "tether-version.h"
+#include "tether-x2go-profiles.h"
 #include "tether-x2go-session.h"
 #include "tether-x2go-session-info.h"
 
@@ -39,15 +40,19 @@ typedef enum {
  * @TETHER_X2GO_SESSION_RETURN_SESSION_NAMES: the server-side session names
  *   (sessions without one are left out)
  * @TETHER_X2GO_SESSION_RETURN_PROFILE_NAMES: the profile names (each once)
+ * @TETHER_X2GO_SESSION_RETURN_PROFILE_IDS: the profile IDs (each once; a
+ *   session registered without a profile has an ID of its own). Since: 0.1
  *
  * What the session queries such as [method@X2goClient.running_sessions]
- * return; the reference's `return_session_names` / `return_profile_names`.
- * The reference's `return_objects` is [method@X2goClient.get_session].
+ * return; the reference's `return_session_names` / `return_profile_names` /
+ * `return_profile_ids`. The reference's `return_objects` is
+ * [method@X2goClient.get_session].
  */
 typedef enum {
   TETHER_X2GO_SESSION_RETURN_UUIDS,
   TETHER_X2GO_SESSION_RETURN_SESSION_NAMES,
   TETHER_X2GO_SESSION_RETURN_PROFILE_NAMES,
+  TETHER_X2GO_SESSION_RETURN_PROFILE_IDS,
 } TetherX2goSessionReturn;
 
 /**
@@ -75,6 +80,11 @@ gboolean           tether_x2go_client_get_use_listsessions_cache (TetherX2goClie
 TETHER_AVAILABLE_IN_0_1
 void               tether_x2go_client_set_use_listsessions_cache (TetherX2goClient *self,
                                                                   gboolean          use_cache);
+TETHER_AVAILABLE_IN_0_1
+const char        *tether_x2go_client_get_client_rootdir      (TetherX2goClient *self);
+TETHER_AVAILABLE_IN_0_1
+void               tether_x2go_client_set_client_rootdir      (TetherX2goClient *self,
+                                                               const char       *path);
 TETHER_AVAILABLE_IN_0_1
 const char        *tether_x2go_client_get_sessions_rootdir    (TetherX2goClient *self);
 TETHER_AVAILABLE_IN_0_1
@@ -106,10 +116,6 @@ char              *tether_x2go_client_register_session        (TetherX2goClient 
                                                                GVariant         *options,
                                                                GError          **error);
 TETHER_AVAILABLE_IN_0_1
-char              *tether_x2go_client_register_session_from_profile (TetherX2goClient *self,
-                                                                     const char       *profile_name,
-                                                                     GError          **error);
-TETHER_AVAILABLE_IN_0_1
 gboolean           tether_x2go_client_unregister_session      (TetherX2goClient *self,
                                                                const char       *session_uuid,
                                                                GError          **error);
@@ -138,10 +144,6 @@ gboolean           tether_x2go_client_connect_session_finish  (TetherX2goClient 
 TETHER_AVAILABLE_IN_0_1
 gboolean           tether_x2go_client_disconnect_session      (TetherX2goClient *self,
                                                                const char       *session_uuid,
-                                                               GError          **error);
-TETHER_AVAILABLE_IN_0_1
-gboolean           tether_x2go_client_disconnect_profile      (TetherX2goClient *self,
-                                                               const char       *profile_name,
                                                                GError          **error);
 
 /* ---- session life -------------------------------------------------------- */
@@ -325,6 +327,89 @@ char              *tether_x2go_client_get_session_server_hostname (TetherX2goCli
 TETHER_AVAILABLE_IN_0_1
 char              *tether_x2go_client_get_session_profile_name (TetherX2goClient *self,
                                                                 const char       *session_uuid);
+
+/* ---- session profiles (tether-x2go-client-profiles.c) ------------------------ */
+
+TETHER_AVAILABLE_IN_0_1
+TetherX2goProfiles *tether_x2go_client_get_profiles           (TetherX2goClient *self);
+TETHER_AVAILABLE_IN_0_1
+GVariant          *tether_x2go_client_get_profile_config      (TetherX2goClient *self,
+                                                               const char       *profile_id_or_name,
+                                                               const char       *parameter,
+                                                               GError          **error);
+TETHER_AVAILABLE_IN_0_1
+GVariant          *tether_x2go_client_with_profile_config     (TetherX2goClient *self,
+                                                               const char       *profile_id_or_name,
+                                                               const char       *parameter,
+                                                               GError          **error);
+TETHER_AVAILABLE_IN_0_1
+gboolean           tether_x2go_client_set_profile_config      (TetherX2goClient *self,
+                                                               const char       *profile_id_or_name,
+                                                               const char       *parameter,
+                                                               GVariant         *value,
+                                                               GError          **error);
+TETHER_AVAILABLE_IN_0_1
+char             **tether_x2go_client_get_profile_names       (TetherX2goClient *self);
+TETHER_AVAILABLE_IN_0_1
+gboolean           tether_x2go_client_is_session_profile      (TetherX2goClient *self,
+                                                               const char       *profile_id_or_name);
+TETHER_AVAILABLE_IN_0_1
+char              *tether_x2go_client_to_profile_id           (TetherX2goClient *self,
+                                                               const char       *profile_name);
+TETHER_AVAILABLE_IN_0_1
+char              *tether_x2go_client_to_profile_name         (TetherX2goClient *self,
+                                                               const char       *profile_id);
+TETHER_AVAILABLE_IN_0_1
+char              *tether_x2go_client_get_profile_metatype    (TetherX2goClient *self,
+                                                               const char       *profile_name,
+                                                               GError          **error);
+
+TETHER_AVAILABLE_IN_0_1
+char              *tether_x2go_client_register_session_from_profile (TetherX2goClient *self,
+                                                                     const char       *profile_id_or_name,
+                                                                     GVariant         *options,
+                                                                     GError          **error);
+TETHER_AVAILABLE_IN_0_1
+GHashTable        *tether_x2go_client_register_all_session_profiles (TetherX2goClient *self,
+                                                                     GError          **error);
+TETHER_AVAILABLE_IN_0_1
+char              *tether_x2go_client_get_session_profile_id  (TetherX2goClient *self,
+                                                               const char       *session_uuid);
+
+TETHER_AVAILABLE_IN_0_1
+char             **tether_x2go_client_connected_profiles      (TetherX2goClient *self,
+                                                               gboolean          return_profile_names);
+TETHER_AVAILABLE_IN_0_1
+gboolean           tether_x2go_client_is_profile_connected    (TetherX2goClient *self,
+                                                               const char       *profile_name);
+TETHER_AVAILABLE_IN_0_1
+gboolean           tether_x2go_client_disconnect_profile      (TetherX2goClient *self,
+                                                               const char       *profile_name,
+                                                               GError          **error);
+TETHER_AVAILABLE_IN_0_1
+char             **tether_x2go_client_registered_sessions_of_profile_name (TetherX2goClient       *self,
+                                                                           const char             *profile_name,
+                                                                           TetherX2goSessionReturn what);
+TETHER_AVAILABLE_IN_0_1
+char             **tether_x2go_client_connected_sessions_of_profile_name  (TetherX2goClient       *self,
+                                                                           const char             *profile_name,
+                                                                           TetherX2goSessionReturn what);
+TETHER_AVAILABLE_IN_0_1
+char             **tether_x2go_client_associated_sessions_of_profile_name (TetherX2goClient       *self,
+                                                                           const char             *profile_name,
+                                                                           TetherX2goSessionReturn what);
+TETHER_AVAILABLE_IN_0_1
+char             **tether_x2go_client_running_sessions_of_profile_name    (TetherX2goClient       *self,
+                                                                           const char             *profile_name,
+                                                                           TetherX2goSessionReturn what);
+TETHER_AVAILABLE_IN_0_1
+char             **tether_x2go_client_suspended_sessions_of_profile_name  (TetherX2goClient       *self,
+                                                                           const char             *profile_name,
+                                                                           TetherX2goSessionReturn what);
+TETHER_AVAILABLE_IN_0_1
+char             **tether_x2go_client_pubapp_sessions_of_profile_name     (TetherX2goClient       *self,
+                                                                           const char             *profile_name,
+                                                                           TetherX2goSessionReturn what);
 
 /* ---- not built yet: G_IO_ERROR_NOT_SUPPORTED -------------------------------- */
 

@@ -94,6 +94,11 @@ gboolean     tether_x2go_profiles_remove_profile             (TetherX2goProfiles
                                                               GError            **error);
 
 TETHER_AVAILABLE_IN_0_1
+GVariant    *tether_x2go_profiles_to_session_params          (TetherX2goProfiles *self,
+                                                              const char         *profile_id_or_name,
+                                                              GError            **error);
+
+TETHER_AVAILABLE_IN_0_1
 char        *tether_x2go_profiles_get_profile_metatype       (TetherX2goProfiles *self,
                                                               const char         *profile_id_or_name,
                                                               GError            **error);

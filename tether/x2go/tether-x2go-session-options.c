@@ -298,6 +298,7 @@ static const struct {
   { "auto_connect", "automatic connect" },
   { "set_session_title", "setting the session window title" },
   { "kdrive", "an X2Go KDrive session" },
+  { "unique_hostkey_aliases", "host keys stored under per-profile aliases" },
   { "setdpi", NULL },              /* handled: only meaningful with "dpi" */
   { "convert_encoding", "encoding conversion of shared folders" },
 };

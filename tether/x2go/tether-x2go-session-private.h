@@ -28,6 +28,19 @@ TetherX2goSession *tether_x2go_session_new (TetherX2goClient         *client,
                                             const char               *username,
                                             TetherX2goSessionOptions *opts);
 
+/* Gives a registered session new options (taking @opts), as python-x2go
+ * does when it hands out a session registered earlier for a profile. A
+ * connected session keeps its server, port and user: they must be the ones
+ * given. FALSE (and @opts untouched) when the session is busy, has been
+ * started, or is connected elsewhere. */
+gboolean   tether_x2go_session_reconfigure       (TetherX2goSession        *self,
+                                                  const char               *server,
+                                                  guint                     port,
+                                                  const char               *username,
+                                                  TetherX2goSessionOptions *opts);
+/* The `profile_id` of the registration (one was made up if none was given). */
+const char *tether_x2go_session_get_profile_id   (TetherX2goSession        *self);
+
 /* Called by the client before it drops its sessions. */
 void       tether_x2go_session_shutdown          (TetherX2goSession *self);
 

@@ -854,6 +854,52 @@ tether_x2go_session_new (TetherX2goClient         *client,
   return self;
 }
 
+gboolean
+tether_x2go_session_reconfigure (TetherX2goSession        *self,
+                                 const char               *server,
+                                 guint                     port,
+                                 const char               *username,
+                                 TetherX2goSessionOptions *opts)
+{
+  gboolean same_server = g_strcmp0 (server, self->server) == 0 && port == self->port &&
+                         g_strcmp0 (username, self->username) == 0;
+
+  if (self->busy || !self->virgin || self->session_name != NULL ||
+      (self->connected && !same_server))
+    return FALSE;
+  tether_x2go_session_options_clear (&self->opts);
+  self->opts = *opts;
+  memset (opts, 0, sizeof *opts);
+  if (!same_server)
+    {
+      g_free (self->server);
+      self->server = g_strdup (server);
+      self->port = port;
+      g_free (self->username);
+      self->username = g_strdup (username);
+      g_free (self->server_key);
+      self->server_key = g_strdup_printf ("%s@%s:%u", self->username, self->server, self->port);
+      tether_x2go_session_notify (self, PROP_SERVER);
+      tether_x2go_session_notify (self, PROP_PORT);
+      tether_x2go_session_notify (self, PROP_USERNAME);
+    }
+  if (self->opts.profile_name != NULL && g_strcmp0 (self->opts.profile_name, self->profile_name) != 0)
+    {
+      g_free (self->profile_name);
+      self->profile_name = g_strdup (self->opts.profile_name);
+      tether_x2go_session_notify (self, PROP_PROFILE_NAME);
+    }
+  if (self->opts.session_name != NULL)
+    tether_x2go_session_set_name (self, self->opts.session_name);
+  return TRUE;
+}
+
+const char *
+tether_x2go_session_get_profile_id (TetherX2goSession *self)
+{
+  return self->opts.profile_id;
+}
+
 void
 tether_x2go_session_shutdown (TetherX2goSession *self)
 {
