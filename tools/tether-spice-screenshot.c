@@ -186,8 +186,13 @@ tether_tool_spice_screenshot (int argc, char **argv)
     return tether_spice_tool_report_error ("screenshot", error);
   if (g_str_equal (output, "-"))
     ok = write_stdout (png, &error);
-  else
-    ok = g_file_set_contents (output, g_bytes_get_data (png, NULL), (gssize) g_bytes_get_size (png), &error);
+  else if (!g_file_set_contents (output, g_bytes_get_data (png, NULL), (gssize) g_bytes_get_size (png), &error))
+    {
+      g_autoptr(GError) write_error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot write the PNG: %s",
+                                                   error->message);
+
+      return tether_spice_tool_report_error ("screenshot", write_error);
+    }
   if (!ok)
     return tether_spice_tool_report_error ("screenshot", error);
   return TETHER_EXIT_OK;
