@@ -16,10 +16,10 @@ typedef struct {
 
 static const SpiceVerb verbs[] = {
   { "info", tether_tool_spice_info, "Connect and print the server's name, UUID, channels and mouse mode" },
-  { "screenshot", NULL, "Save the display as an image (not built yet)" },
-  { "keys", NULL, "Send key combinations (not built yet)" },
-  { "type", NULL, "Type text (not built yet)" },
-  { "click", NULL, "Click at a position (not built yet)" },
+  { "screenshot", tether_tool_spice_screenshot, "Save the display as a PNG image at the first complete frame" },
+  { "keys", tether_tool_spice_keys, "Send key combinations (ctrl-alt-del, esc, alt+f4…)" },
+  { "type", tether_tool_spice_type, "Type text on a US keyboard layout" },
+  { "click", tether_tool_spice_click, "Click a mouse button at a position" },
 };
 
 static void

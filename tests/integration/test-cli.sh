@@ -32,17 +32,23 @@ check "no command exits 2" test $rc -eq 2
 "$tool" x2go >/dev/null 2>"${TMPDIR:-/tmp}/tether-cli-err.$$"; rc=$?
 check "'x2go' without a server: exit 2" test $rc -eq 2
 check "'x2go' without a server: says so" grep -q "no X2Go server given" "${TMPDIR:-/tmp}/tether-cli-err.$$"
-# 'spice' without a verb is a usage error that lists the verbs; the verbs
-# that later work fills in say so clearly, with their own status.
+# 'spice' without a verb is a usage error that lists the verbs; so is each
+# action verb without what it needs, before anything connects.
 "$tool" spice >/dev/null 2>"${TMPDIR:-/tmp}/tether-cli-err.$$"; rc=$?
 check "'spice' without a verb: exit 2" test $rc -eq 2
 check "'spice' without a verb: lists the verbs" grep -q "^  info " "${TMPDIR:-/tmp}/tether-cli-err.$$"
 check "'spice --help' lists every session property option" bash -c '"$1" spice --help | grep -q -- "--secure-channels A,B"' _ "$tool"
-for v in screenshot keys type click; do
-  "$tool" spice $v >/dev/null 2>"${TMPDIR:-/tmp}/tether-cli-err.$$"; rc=$?
-  check "'spice $v' not built yet: exit 3" test $rc -eq 3
-  check "'spice $v' not built yet: says so" grep -q "not supported yet" "${TMPDIR:-/tmp}/tether-cli-err.$$"
+for v in "screenshot|-o FILE.png" "keys|name the keys" "type|give the text" "click|give the position"; do
+  "$tool" spice "${v%%|*}" >/dev/null 2>"${TMPDIR:-/tmp}/tether-cli-err.$$"; rc=$?
+  check "'spice ${v%%|*}' without arguments: exit 2" test $rc -eq 2
+  check "'spice ${v%%|*}' without arguments: says what is missing" grep -q -- "${v#*|}" "${TMPDIR:-/tmp}/tether-cli-err.$$"
 done
+"$tool" spice keys spice://127.0.0.1:1 nosuchkey >/dev/null 2>"${TMPDIR:-/tmp}/tether-cli-err.$$"; rc=$?
+check "'spice keys' with an unknown key: exit 2" test $rc -eq 2
+check "'spice keys' with an unknown key: names it" grep -q "unknown key 'nosuchkey'" "${TMPDIR:-/tmp}/tether-cli-err.$$"
+"$tool" spice screenshot spice://127.0.0.1:1 -o /dev/null --timeout 5 >/dev/null 2>"${TMPDIR:-/tmp}/tether-cli-err.$$"; rc=$?
+check "'spice screenshot' with nothing listening: exit 1" test $rc -eq 1
+check "'spice screenshot' with nothing listening: says it cannot connect" grep -q "cannot connect" "${TMPDIR:-/tmp}/tether-cli-err.$$"
 rm -f "${TMPDIR:-/tmp}/tether-cli-err.$$"
 
 exit $((fails > 0))

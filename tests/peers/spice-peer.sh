@@ -20,6 +20,8 @@
 #   --image-compression X    quic|lz|glz|auto_glz|auto_lz|off (QEMU 7.2 has no lz4)
 #   --jpeg-wan-compression X / --zlib-glz-wan-compression X   always|never|auto
 #   --streaming-video X      off|all|filter (default off)
+#   --boot-menu MS           SeaBIOS offers its boot menu ("Press ESC for boot menu.") for MS ms
+#                            after each reset (-boot menu=on,splash-time=MS)
 #   --audio                  HDA codec with a spice audiodev (playback + record channels)
 #   --agent                  virtio-serial port for the vdagent (no agent runs in the guest)
 #   --port-channel NAME      spiceport chardev NAME (repeatable)
@@ -249,7 +251,7 @@ cmd_start() {
     valid_name "$name" || die "bad instance name: $name" 2
 
     local password='' sasl='' tls=0 tls_only=0 unix=0 audio=0 agent=0 replace=0 have_pw=0
-    local image='' jpeg='' zlib='' video=off vmname="tether-spice-$name" uuid
+    local image='' jpeg='' zlib='' video=off boot_menu='' vmname="tether-spice-$name" uuid
     local tls_channels=() ports=()
     uuid=$(uuid_for "$name")
     need() { (($# >= 2)) || die "$1 needs a value" 2; }
@@ -280,6 +282,10 @@ cmd_start() {
         --jpeg-wan-compression) need "$@"; oneof "$1" "$2" always never auto; jpeg=$2; shift ;;
         --zlib-glz-wan-compression) need "$@"; oneof "$1" "$2" always never auto; zlib=$2; shift ;;
         --streaming-video) need "$@"; oneof "$1" "$2" off all filter; video=$2; shift ;;
+        --boot-menu)
+            need "$@"
+            [[ $2 =~ ^[0-9]{1,5}$ ]] && (($2 <= 65535)) || die "--boot-menu: '$2' is not 0 to 65535 ms" 2
+            boot_menu=$2; shift ;;
         --audio) audio=1 ;;
         --agent) agent=1 ;;
         --port-channel)
@@ -304,7 +310,7 @@ cmd_start() {
     local spec
     spec=$(printf '%s\n' "password=$have_pw:$password" "sasl=$sasl" "tls=$tls" "tls-only=$tls_only" \
         "tls-channels=${tls_channels[*]-}" "unix=$unix" "image=$image" "jpeg=$jpeg" "zlib=$zlib" \
-        "video=$video" "audio=$audio" "agent=$agent" "ports=${ports[*]-}" "name=$vmname" "uuid=$uuid")
+        "video=$video" "boot-menu=$boot_menu" "audio=$audio" "agent=$agent" "ports=${ports[*]-}" "name=$vmname" "uuid=$uuid")
 
     lock_state          # serializes starts and stops (and so concurrent installs)
     if [[ -n $sasl ]]; then ensure_packages sasl2-bin libsasl2-modules; else ensure_packages; fi
@@ -372,6 +378,7 @@ cmd_start() {
         args+=(-chardev "spiceport,id=port$i,name=${ports[i]}"
             -device "virtserialport,chardev=port$i,name=${ports[i]}")
     done
+    [[ -n $boot_menu ]] && args+=(-boot "menu=on,splash-time=$boot_menu")
     args+=(-name "$(qv "$vmname")" -uuid "$uuid")
 
     # Start QEMU; on a port race (bind failure) pick other ports and retry.

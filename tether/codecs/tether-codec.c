@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "Tether-Spice"
 #include "config.h"
 
+#include <string.h>
+
 #include <gio/gio.h>
 
 #include "tether-codec-private.h"
@@ -112,6 +114,32 @@ tether_codec_check_dest_size (const char *what, const TetherCodecDest *dest,
   return TRUE;
 }
 
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+/* @n words of @row with the top byte set, to @out (which does not overlap
+ * @row): two pixels per 64-bit operation. */
+static void
+put_words_opaque (guint8 *out, const guint32 *row, guint n)
+{
+  const guint8 *in = (const guint8 *) row;
+  guint x = 0;
+
+  for (; x + 2 <= n; x += 2)
+    {
+      guint64 v;
+
+      memcpy (&v, in + 4 * (gsize) x, 8);
+      v |= G_GUINT64_CONSTANT (0xff000000ff000000);
+      memcpy (out + 4 * (gsize) x, &v, 8);
+    }
+  for (; x < n; x++)
+    {
+      guint32 v = row[x] | 0xff000000u;
+
+      memcpy (out + 4 * (gsize) x, &v, 4);
+    }
+}
+#endif
+
 void
 tether_codec_dest_put_row (const TetherCodecDest *dest, guint y,
                            const guint32 *row, gboolean has_alpha)
@@ -126,6 +154,15 @@ tether_codec_dest_put_row (const TetherCodecDest *dest, guint y,
     {
     case TETHER_CODEC_FORMAT_XRGB32:
     case TETHER_CODEC_FORMAT_ARGB32:
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+      /* B, G, R, A is the little-endian 0xAARRGGBB word: whole words, which
+       * the compiler vectorises (the byte loop below costs about 20
+       * instructions a pixel; bench/README.md). */
+      if (has_alpha)
+        memcpy (out, row, (gsize) dest->width * 4);
+      else
+        put_words_opaque (out, row, dest->width);
+#else
       for (x = 0; x < dest->width; x++)
         {
           guint32 p = row[x];
@@ -135,6 +172,7 @@ tether_codec_dest_put_row (const TetherCodecDest *dest, guint y,
           out[4 * x + 2] = (guint8) (p >> 16);
           out[4 * x + 3] = has_alpha ? (guint8) (p >> 24) : 0xff;
         }
+#endif
       break;
     case TETHER_CODEC_FORMAT_X1R5G5B5:
       for (x = 0; x < dest->width; x++)

@@ -178,6 +178,8 @@ gboolean tether_spice_canvas_set_mode        (TetherSpiceCanvas *canvas,
 void     tether_spice_canvas_reset           (TetherSpiceCanvas *canvas);
 /* Drops every surface (channel reset or disconnect). */
 void     tether_spice_canvas_clear           (TetherSpiceCanvas *canvas);
+/* Drops every surface but the primary one, and what waits for a retry. */
+void     tether_spice_canvas_clear_offscreen (TetherSpiceCanvas *canvas);
 guint    tether_spice_canvas_get_n_surfaces  (TetherSpiceCanvas *canvas);
 
 /* INVAL_LIST, INVAL_ALL_PIXMAPS (after its wait list), INVAL_PALETTE,

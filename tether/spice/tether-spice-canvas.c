@@ -172,6 +172,22 @@ tether_spice_canvas_clear (TetherSpiceCanvas *canvas)
   canvas->has_primary = FALSE;
 }
 
+void
+tether_spice_canvas_clear_offscreen (TetherSpiceCanvas *canvas)
+{
+  GHashTableIter iter;
+  TetherSpiceSurface *surface;
+
+  g_hash_table_iter_init (&iter, canvas->surfaces);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &surface))
+    if (!surface->primary)
+      {
+        canvas->surface_bytes -= surface->n_bytes;
+        g_hash_table_iter_remove (&iter);
+      }
+  g_hash_table_remove_all (canvas->glz_memo);
+}
+
 gboolean
 tether_spice_canvas_create_surface (TetherSpiceCanvas *canvas, const TetherSpiceMsgSurfaceCreate *msg,
                                     GError **error)

@@ -91,6 +91,39 @@ tether_spice_channel_send (TetherSpiceChannel *self, guint16 type, GBytes *body)
 
 /* ---- WAIT_FOR_CHANNELS --------------------------------------------------------------- */
 
+/* Is the channel of @w at its serial yet (or gone, or not ready)? */
+static gboolean
+wait_done (GList *channels, const TetherSpiceWaitForChannel *w)
+{
+  for (GList *l = channels; l != NULL; l = l->next)
+    {
+      TetherSpiceChannel *other = l->data;
+
+      if (tether_spice_channel_get_channel_type (other) == w->channel_type &&
+          tether_spice_channel_get_channel_id (other) == w->channel_id &&
+          tether_spice_channel_get_state (other) == TETHER_SPICE_CHANNEL_STATE_READY &&
+          tether_spice_channel_get_last_serial (other) < w->message_serial)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tether_spice_channel_waits_satisfied (TetherSpiceChannel *self, const TetherSpiceWaitForChannel *waits,
+                                      guint n_waits)
+{
+  TetherSpiceSession *session = tether_spice_channel_peek_session (self);
+  g_autoptr(GList) channels = NULL;
+
+  if (session == NULL || n_waits == 0)
+    return TRUE;
+  channels = tether_spice_session_get_channels (session);
+  for (guint i = 0; i < n_waits; i++)
+    if (!wait_done (channels, &waits[i]))
+      return FALSE;
+  return TRUE;
+}
+
 /* Is every awaited channel at its serial yet (or gone)? */
 static gboolean
 wait_satisfied (TetherSpiceChannel *self)
@@ -104,23 +137,10 @@ wait_satisfied (TetherSpiceChannel *self)
   channels = tether_spice_session_get_channels (session);
   for (guint i = 0; i < loop->wait->len;)
     {
-      const TetherSpiceWaitForChannel *w = &g_array_index (loop->wait, TetherSpiceWaitForChannel, i);
-      gboolean pending = FALSE;
-
-      for (GList *l = channels; l != NULL; l = l->next)
-        {
-          TetherSpiceChannel *other = l->data;
-
-          if (tether_spice_channel_get_channel_type (other) == w->channel_type &&
-              tether_spice_channel_get_channel_id (other) == w->channel_id &&
-              tether_spice_channel_get_state (other) == TETHER_SPICE_CHANNEL_STATE_READY &&
-              tether_spice_channel_get_last_serial (other) < w->message_serial)
-            pending = TRUE;
-        }
-      if (pending)
-        i++;
-      else
+      if (wait_done (channels, &g_array_index (loop->wait, TetherSpiceWaitForChannel, i)))
         g_array_remove_index_fast (loop->wait, i);
+      else
+        i++;
     }
   return loop->wait->len == 0;
 }
@@ -266,15 +286,68 @@ message_done (TetherSpiceChannel *self, gboolean count_ack)
 }
 
 void
+tether_spice_channel_hold (TetherSpiceChannel *self)
+{
+  TetherSpiceChannelLoop *loop = tether_spice_channel_get_loop (self);
+
+  if (!loop->held)
+    g_debug ("%s channel: holding its messages", channel_name (self));
+  loop->held = TRUE;
+}
+
+/* The kind holds messages back: let it retry. FALSE when the loop is to
+ * stay paused (still held, or the channel was closed meanwhile). */
+static gboolean
+retry_held (TetherSpiceChannel *self)
+{
+  TetherSpiceChannelLoop *loop = tether_spice_channel_get_loop (self);
+  const TetherSpiceChannelOps *ops = tether_spice_channel_get_ops (self);
+  guint generation = tether_spice_channel_get_generation (self);
+  GError *error = NULL;
+  gboolean done;
+
+  if (ops == NULL || ops->retry_held == NULL)
+    return FALSE;
+  done = ops->retry_held (self, &error);
+  if (tether_spice_channel_get_generation (self) != generation)
+    {
+      /* A handler closed or failed the channel. */
+      g_clear_error (&error);
+      return FALSE;
+    }
+  if (error != NULL)
+    {
+      tether_spice_channel_fail (self, TETHER_SPICE_CHANNEL_EVENT_ERROR_IO, error);
+      return FALSE;
+    }
+  if (!done)
+    return FALSE;
+  g_debug ("%s channel: released its held messages", channel_name (self));
+  loop->held = FALSE;
+  return TRUE;
+}
+
+void
 tether_spice_channel_check_wait (TetherSpiceChannel *self)
 {
   TetherSpiceChannelLoop *loop = tether_spice_channel_get_loop (self);
 
-  if (!loop->waiting || !wait_satisfied (self))
+  if (!loop->paused)
     return;
-  g_debug ("%s channel: the wait is over", channel_name (self));
-  loop->waiting = FALSE;
-  message_done (self, TRUE);
+  g_object_ref (self);
+  if (loop->held && !retry_held (self))
+    goto out;
+  if (loop->waiting)
+    {
+      if (!wait_satisfied (self))
+        goto out;
+      g_debug ("%s channel: the wait is over", channel_name (self));
+      loop->waiting = FALSE;
+    }
+  loop->paused = FALSE;
+  message_done (self, loop->paused_count_ack);
+out:
+  g_object_unref (self);
 }
 
 static void
@@ -328,7 +401,12 @@ body_read (TetherSpiceChannel *self, GBytes *body)
                              channel_name (self));
       tether_spice_channel_fail (self, TETHER_SPICE_CHANNEL_EVENT_ERROR_IO, error);
     }
-  else if (!loop->waiting)
+  else if (loop->held || loop->waiting)
+    {
+      loop->paused = TRUE;
+      loop->paused_count_ack = count_ack;
+    }
+  else
     message_done (self, count_ack);
   g_object_unref (self);
 }

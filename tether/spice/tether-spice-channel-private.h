@@ -55,6 +55,12 @@ typedef struct {
   void     (*channel_up)       (TetherSpiceChannel *self);
   /* The connection is gone: forget per-connection state. */
   void     (*channel_reset)    (TetherSpiceChannel *self);
+  /* The message loop is held (tether_spice_channel_hold()) and another
+   * channel of the session made progress: try again what the kind held
+   * back. TRUE when nothing is held any more and the loop may read on;
+   * FALSE to stay held, or with @error to close the channel (ERROR_IO). */
+  gboolean (*retry_held)       (TetherSpiceChannel *self,
+                                GError            **error);
 } TetherSpiceChannelOps;
 
 /* Called from a kind's instance init. */
@@ -149,6 +155,9 @@ typedef struct {
   guint32   disconnect_reason;
   gboolean  waiting;              /* paused by WAIT_FOR_CHANNELS */
   GArray   *wait;                 /* TetherSpiceWaitForChannel still awaited */
+  gboolean  held;                 /* the kind holds messages (tether_spice_channel_hold) */
+  gboolean  paused;               /* waiting or held: the loop reads nothing */
+  gboolean  paused_count_ack;     /* whether the paused message counts for ACKs */
 } TetherSpiceChannelLoop;
 
 TetherSpiceChannelLoop *tether_spice_channel_get_loop (TetherSpiceChannel *self);
@@ -164,7 +173,19 @@ void     tether_spice_channel_send   (TetherSpiceChannel *self,
                                       GBytes             *body);
 /* The serial of the last message this channel handled (WAIT_FOR_CHANNELS). */
 guint64  tether_spice_channel_get_last_serial (TetherSpiceChannel *self);
-/* Another channel of the session made progress: resume if a wait is over. */
+/* Another channel of the session made progress: resume if a wait is over
+ * (WAIT_FOR_CHANNELS, or the kind's retry_held hook says so). */
 void     tether_spice_channel_check_wait (TetherSpiceChannel *self);
+/* Called by a handle_message hook that cannot complete the message now
+ * (an image another channel has yet to deliver): once the current message
+ * (and the rest of its sub-message list) has been dispatched, the loop reads
+ * nothing more until the kind's retry_held hook returns TRUE. The kind keeps
+ * the messages it could not handle, in order. */
+void     tether_spice_channel_hold   (TetherSpiceChannel *self);
+/* Whether every channel of @waits (TetherSpiceWaitForChannel) has handled
+ * the message serial it names, or is gone (INVAL_ALL_PIXMAPS's wait list). */
+gboolean tether_spice_channel_waits_satisfied (TetherSpiceChannel *self,
+                                               const TetherSpiceWaitForChannel *waits,
+                                               guint n_waits);
 
 G_END_DECLS

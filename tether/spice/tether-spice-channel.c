@@ -12,6 +12,9 @@
 #include "tether-spice-session-private.h"
 #include "tether-spice-transport-private.h"
 #include "tether-spice-main-channel.h"
+#include "tether-spice-display-channel.h"
+#include "tether-spice-inputs-channel.h"
+#include "tether-spice-cursor-channel.h"
 #include "tether-spice-link-private.h"
 
 /**
@@ -62,6 +65,7 @@ typedef struct {
 
   GQueue                       write_queue;  /* GBytes */
   gboolean                     writing;
+  GQueue                       flush_tasks;  /* GTask: tether_spice_channel_flush_async */
 
   TetherSpiceChannelLoop       loop;
 } TetherSpiceChannelPrivate;
@@ -184,6 +188,9 @@ tether_spice_channel_type_is_implemented (int type)
   switch (type)
     {
     case TETHER_SPICE_CHANNEL_TYPE_MAIN:
+    case TETHER_SPICE_CHANNEL_TYPE_DISPLAY:
+    case TETHER_SPICE_CHANNEL_TYPE_INPUTS:
+    case TETHER_SPICE_CHANNEL_TYPE_CURSOR:
       return TRUE;
     default:
       return FALSE;
@@ -199,6 +206,15 @@ tether_spice_channel_new (TetherSpiceSession *session, int type, int id)
     {
     case TETHER_SPICE_CHANNEL_TYPE_MAIN:
       gtype = TETHER_TYPE_SPICE_MAIN_CHANNEL;
+      break;
+    case TETHER_SPICE_CHANNEL_TYPE_DISPLAY:
+      gtype = TETHER_TYPE_SPICE_DISPLAY_CHANNEL;
+      break;
+    case TETHER_SPICE_CHANNEL_TYPE_INPUTS:
+      gtype = TETHER_TYPE_SPICE_INPUTS_CHANNEL;
+      break;
+    case TETHER_SPICE_CHANNEL_TYPE_CURSOR:
+      gtype = TETHER_TYPE_SPICE_CURSOR_CHANNEL;
       break;
     default:
       return NULL;
@@ -402,6 +418,24 @@ tether_spice_channel_test_common_capability (TetherSpiceChannel *self, guint32 c
 
 static GSocket *find_socket (GIOStream *stream);
 
+/* Completes every pending flush: with @error (taken; NULL for success). */
+static void
+flush_tasks_complete (TetherSpiceChannel *self, GError *error)
+{
+  TetherSpiceChannelPrivate *priv = PRIV (self);
+  GTask *task;
+
+  while ((task = g_queue_pop_head (&priv->flush_tasks)) != NULL)
+    {
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
+  g_clear_error (&error);
+}
+
 static void
 stream_closed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -436,6 +470,9 @@ close_connection (TetherSpiceChannel *self)
   while ((b = g_queue_pop_head (&priv->write_queue)) != NULL)
     g_bytes_unref (b);
   priv->writing = FALSE;
+  flush_tasks_complete (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CLOSED,
+                                           "The %s channel was closed before its data was written",
+                                           tether_spice_channel_type_to_string (priv->type)));
   priv->waiting_for_fd = FALSE;
   priv->request_fd = FALSE;
   if (priv->pending_fd >= 0)
@@ -974,8 +1011,13 @@ write_next (TetherSpiceChannel *self)
   TetherSpiceChannelPrivate *priv = PRIV (self);
   WriteOp *w;
 
-  if (priv->writing || priv->stream == NULL || g_queue_is_empty (&priv->write_queue))
+  if (priv->writing || priv->stream == NULL)
     return;
+  if (g_queue_is_empty (&priv->write_queue))
+    {
+      flush_tasks_complete (self, NULL);
+      return;
+    }
   w = g_new0 (WriteOp, 1);
   w->op.self = g_object_ref (self);
   w->op.generation = priv->generation;
@@ -1003,6 +1045,63 @@ tether_spice_channel_write (TetherSpiceChannel *self, GBytes *data)
     return;
   g_queue_push_tail (&priv->write_queue, g_bytes_ref (data));
   write_next (self);
+}
+
+/**
+ * tether_spice_channel_flush_async:
+ * @self: a channel
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the data is written
+ * @user_data: (closure): data for @callback
+ *
+ * Waits until every message queued on the channel so far has been handed to
+ * the kernel, as spice-gtk's `spice_channel_flush_async` does, so that
+ * a tool may disconnect without losing, say, the last key press. Fails with
+ * %G_IO_ERROR_CLOSED when the channel closes first, and
+ * %G_IO_ERROR_NOT_CONNECTED when it is not connected.
+ */
+void
+tether_spice_channel_flush_async (TetherSpiceChannel *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  TetherSpiceChannelPrivate *priv;
+  GTask *task;
+
+  g_return_if_fail (TETHER_IS_SPICE_CHANNEL (self));
+  priv = PRIV (self);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_spice_channel_flush_async);
+  if (priv->stream == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "The %s channel is not connected",
+                               tether_spice_channel_type_to_string (priv->type));
+      g_object_unref (task);
+      return;
+    }
+  if (!priv->writing && g_queue_is_empty (&priv->write_queue))
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  g_queue_push_tail (&priv->flush_tasks, task);
+}
+
+/**
+ * tether_spice_channel_flush_finish:
+ * @self: a channel
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: %TRUE when the queued data was written
+ */
+gboolean
+tether_spice_channel_flush_finish (TetherSpiceChannel *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (TETHER_IS_SPICE_CHANNEL (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_spice_channel_flush_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---- GObject ------------------------------------------------------------------------------------- */
@@ -1173,6 +1272,7 @@ tether_spice_channel_init (TetherSpiceChannel *self)
   priv->pending_fd = -1;
   priv->state = TETHER_SPICE_CHANNEL_STATE_UNCONNECTED;
   g_queue_init (&priv->write_queue);
+  g_queue_init (&priv->flush_tasks);
   priv->common_caps = g_array_new (FALSE, TRUE, sizeof (guint32));
   g_array_append_val (priv->common_caps, common);
   priv->channel_caps = g_array_new (FALSE, TRUE, sizeof (guint32));

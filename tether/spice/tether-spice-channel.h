@@ -117,6 +117,16 @@ gboolean      tether_spice_channel_test_common_capability (TetherSpiceChannel *s
                                                            guint32             cap);
 
 TETHER_AVAILABLE_IN_0_1
+void          tether_spice_channel_flush_async          (TetherSpiceChannel  *self,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+TETHER_AVAILABLE_IN_0_1
+gboolean      tether_spice_channel_flush_finish         (TetherSpiceChannel  *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+
+TETHER_AVAILABLE_IN_0_1
 const char   *tether_spice_channel_type_to_string       (int                 type);
 TETHER_AVAILABLE_IN_0_1
 int           tether_spice_channel_string_to_type       (const char         *str);

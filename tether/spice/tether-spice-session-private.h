@@ -8,6 +8,7 @@
 
 #include "tether-spice-session.h"
 #include "tether-spice-transport-private.h"
+#include "tether-spice-canvas-private.h"
 
 G_BEGIN_DECLS
 
@@ -69,5 +70,14 @@ gboolean      tether_spice_session_channel_enabled    (TetherSpiceSession *self,
 int           tether_spice_session_get_cache_size     (TetherSpiceSession *self);
 int           tether_spice_session_get_glz_window_size (TetherSpiceSession *self);
 char        **tether_spice_session_dup_disable_effects (TetherSpiceSession *self);
+/* From MAIN_INIT: fills in cache-size and glz-window-size when unset. */
+void          tether_spice_session_set_caches_hints   (TetherSpiceSession *self,
+                                                       guint32             ram_hint);
+/* The image cache and the GLZ window all display channels of the session
+ * share (borrowed); emptied when the session connects. */
+TetherSpiceImageCache *
+              tether_spice_session_get_image_cache    (TetherSpiceSession *self);
+TetherGlzWindow *
+              tether_spice_session_get_glz_window     (TetherSpiceSession *self);
 
 G_END_DECLS

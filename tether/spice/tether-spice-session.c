@@ -12,6 +12,7 @@
 #include "tether-spice-secret-private.h"
 #include "tether-spice-uri-private.h"
 #include "tether-spice-vv-private.h"
+#include "tether-spice-canvas-private.h"
 
 /**
  * TetherSpiceSession:
@@ -95,6 +96,8 @@ struct _TetherSpiceSession {
   gboolean                    for_migration;
   gboolean                    disposing;
   GSource                    *disconnect_source;
+  TetherSpiceImageCache      *images;            /* shared by the display channels */
+  TetherGlzWindow            *glz_window;        /* likewise */
   GTask                      *connect_task;
   GCancellable               *connect_cancellable;
   gulong                      connect_cancel_id;
@@ -600,6 +603,9 @@ prepare_connect (TetherSpiceSession *self, gboolean client_sockets)
   destroy_channels (self, TRUE, TRUE);
   set_bool (self, &self->client_sockets, client_sockets, PROP_CLIENT_SOCKETS);
   self->connection_id = 0;
+  /* A new connection starts with empty caches (§9.4, §9.6). */
+  tether_spice_image_cache_clear (self->images);
+  tether_glz_window_clear (self->glz_window);
   ensure_main_channel (self);
 }
 
@@ -1091,6 +1097,30 @@ tether_spice_session_get_glz_window_size (TetherSpiceSession *self)
   return self->glz_window_size;
 }
 
+/* As spice-gtk's spice_session_set_caches_hints(): an unset cache size is
+ * 80 MiB, an unset GLZ window half the guest's RAM within 12..64 MiB. The
+ * values become the properties' (not notified, as in spice-gtk). */
+void
+tether_spice_session_set_caches_hints (TetherSpiceSession *self, guint32 ram_hint)
+{
+  if (self->cache_size == 0)
+    self->cache_size = (int) TETHER_SPICE_DEFAULT_CACHE_SIZE;
+  if (self->glz_window_size == 0)
+    self->glz_window_size = (int) tether_spice_display_default_glz_window_size (ram_hint);
+}
+
+TetherSpiceImageCache *
+tether_spice_session_get_image_cache (TetherSpiceSession *self)
+{
+  return self->images;
+}
+
+TetherGlzWindow *
+tether_spice_session_get_glz_window (TetherSpiceSession *self)
+{
+  return self->glz_window;
+}
+
 char **
 tether_spice_session_dup_disable_effects (TetherSpiceSession *self)
 {
@@ -1567,6 +1597,8 @@ tether_spice_session_finalize (GObject *object)
   g_free (self->unix_path);
   g_free (self->username);
   g_clear_pointer (&self->uuid, g_bytes_unref);
+  tether_spice_image_cache_unref (self->images);
+  tether_glz_window_unref (self->glz_window);
   g_strfreev (self->disable_channels);
   g_main_context_unref (self->context);
   G_OBJECT_CLASS (tether_spice_session_parent_class)->finalize (object);
@@ -1871,4 +1903,6 @@ static void
 tether_spice_session_init (TetherSpiceSession *self)
 {
   self->context = g_main_context_ref_thread_default ();
+  self->images = tether_spice_image_cache_new (TETHER_SPICE_DEFAULT_CACHE_SIZE / 4);
+  self->glz_window = tether_glz_window_new (TETHER_GLZ_WINDOW_DEFAULT_BYTES);
 }

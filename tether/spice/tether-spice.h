@@ -9,3 +9,6 @@
 #include "tether-spice-channel.h"
 #include "tether-spice-session.h"
 #include "tether-spice-main-channel.h"
+#include "tether-spice-display-channel.h"
+#include "tether-spice-inputs-channel.h"
+#include "tether-spice-cursor-channel.h"

@@ -51,14 +51,14 @@ test_encoders (void)
                 0x06, 0x00);
   ASSERT_BYTES (tether_spice_msgc_inputs_key_scancode_encode ((const guint8 *) "\xe0\x48\xe0\xc8", 4),
                 0xe0, 0x48, 0xe0, 0xc8);
-  ASSERT_BYTES (tether_spice_msgc_inputs_mouse_motion_encode (-3, 4, TETHER_SPICE_MOUSE_BUTTON_MASK_LEFT),
+  ASSERT_BYTES (tether_spice_msgc_inputs_mouse_motion_encode (-3, 4, TETHER_SPICE_WIRE_MOUSE_BUTTON_MASK_LEFT),
                 0xfd, 0xff, 0xff, 0xff,  0x04, 0x00, 0x00, 0x00,  0x01, 0x00);
   ASSERT_BYTES (tether_spice_msgc_inputs_mouse_position_encode (1920, 1080, 0x05, 2),
                 0x80, 0x07, 0x00, 0x00,  0x38, 0x04, 0x00, 0x00,  0x05, 0x00,  0x02);
-  ASSERT_BYTES (tether_spice_msgc_inputs_mouse_press_encode (TETHER_SPICE_MOUSE_BUTTON_RIGHT,
-                                                             TETHER_SPICE_MOUSE_BUTTON_MASK_RIGHT),
+  ASSERT_BYTES (tether_spice_msgc_inputs_mouse_press_encode (TETHER_SPICE_WIRE_MOUSE_BUTTON_RIGHT,
+                                                             TETHER_SPICE_WIRE_MOUSE_BUTTON_MASK_RIGHT),
                 0x03, 0x04, 0x00);
-  ASSERT_BYTES (tether_spice_msgc_inputs_mouse_release_encode (TETHER_SPICE_MOUSE_BUTTON_UP, 0),
+  ASSERT_BYTES (tether_spice_msgc_inputs_mouse_release_encode (TETHER_SPICE_WIRE_MOUSE_BUTTON_UP, 0),
                 0x04, 0x00, 0x00);
 
   for (guint b = 0; b < 10; b++)

@@ -652,7 +652,7 @@ script_happy (FakeServer *f, GIOStream *s, guint index)
   srv_send_ping (f, s, 7, G_GUINT64_CONSTANT (0x1122334455), 1000);
   if (!srv_expect (f, s, MSGC_MAIN_ATTACH_CHANNELS) || !srv_expect (f, s, MSGC_PONG))
     return;
-  /* Channels Tether does not implement yet, and an unknown type. */
+  /* Display and inputs (implemented), playback (not yet), and an unknown type. */
   tether_writer_init (&w);
   tether_writer_u32_le (&w, 4);
   tether_writer_u8 (&w, 2);
@@ -718,8 +718,12 @@ test_link_happy (void)
   g_assert_cmpstr (uuid, ==, "b756451f-d8ff-3731-a4b4-59fa50e85855");
   g_assert_cmpuint (tether_spice_session_get_connection_id (session), ==, SESSION_ID);
   g_assert_cmpuint (tether_spice_session_get_mm_time (session), >=, 5000);
-  /* Only the main channel: the others are not implemented yet. */
-  g_assert_cmpuint (c.created, ==, 1);
+  /* Main, display and inputs: playback is not implemented yet, type 99 is
+   * unknown. */
+  g_assert_cmpuint (c.created, ==, 3);
+  g_assert_true (tether_spice_session_has_channel_type (session, TETHER_SPICE_CHANNEL_TYPE_DISPLAY));
+  g_assert_true (tether_spice_session_has_channel_type (session, TETHER_SPICE_CHANNEL_TYPE_INPUTS));
+  g_assert_false (tether_spice_session_has_channel_type (session, TETHER_SPICE_CHANNEL_TYPE_PLAYBACK));
   /* The whole list as the server sent it, unknown type included. */
   {
     g_autoptr(GVariant) list = tether_spice_main_channel_dup_channel_list (TETHER_SPICE_MAIN_CHANNEL (c.main_channel));
@@ -759,7 +763,7 @@ test_link_happy (void)
   g_assert_cmpmem (g_bytes_get_data (pong, NULL), g_bytes_get_size (pong),
                    "\x07\x00\x00\x00\x55\x44\x33\x22\x11\x00\x00\x00", 12);
   g_assert_true (f->saw_eof);
-  g_assert_cmpuint (c.destroyed, ==, 1);
+  g_assert_cmpuint (c.destroyed, ==, 3);
   g_assert_cmpuint (c.disconnected, ==, 1);
   g_object_unref (session);
   drain_until_finalized (2000);

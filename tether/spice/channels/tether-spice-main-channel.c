@@ -130,6 +130,7 @@ handle_init (TetherSpiceMainChannel *self, TetherSpiceSession *session, GBytes *
     return FALSE;
   self->got_init = TRUE;
   tether_spice_session_set_connection_id (session, init.session_id);
+  tether_spice_session_set_caches_hints (session, init.ram_hint);
   set_mouse_mode (self, (int) init.current_mouse_mode);
   request_client_mouse (self, init.supported_mouse_modes, init.current_mouse_mode);
   tether_spice_session_set_mm_time (session, init.multi_media_time);
