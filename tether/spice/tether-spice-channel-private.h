@@ -127,6 +127,12 @@ void     tether_spice_channel_set_state  (TetherSpiceChannel     *self,
                                           TetherSpiceChannelState state);
 /* Whether the current connection runs over TLS. */
 gboolean tether_spice_channel_is_tls     (TetherSpiceChannel *self);
+/* The current connection's stream (borrowed), and a stream to use in its
+ * place from now on: one layered over it, between reads (a security layer
+ * after authentication). */
+GIOStream *tether_spice_channel_peek_stream (TetherSpiceChannel *self);
+void       tether_spice_channel_push_stream (TetherSpiceChannel *self,
+                                             GIOStream          *stream);
 
 /* Our capability words for the link message (common, then channel). */
 GArray  *tether_spice_channel_get_local_common_caps  (TetherSpiceChannel *self);

@@ -11,16 +11,16 @@
 G_BEGIN_DECLS
 
 /* Whether this build can authenticate with SASL on @self's current
- * connection. Without libsasl2: never. With it: over TLS only, because
- * Tether does not implement a SASL security layer (sasl_encode/decode of all
- * traffic), which a SPICE server without TLS insists on (min SSF 56).
- * When FALSE, @why (if not NULL) gets a sentence for the person. */
+ * connection: with libsasl2, always (over TLS without a security layer,
+ * otherwise with one); without it, never. When FALSE, @why (if not NULL)
+ * gets a sentence for the person. */
 gboolean tether_spice_channel_sasl_available (TetherSpiceChannel *self,
                                               const char        **why);
 
 /* Runs the exchange once the mechanism word (AUTH_SASL) is queued: reads
- * the server's mechanism list, steps with libsasl2, reads the final u32
- * link result; ends with tether_spice_channel_link_done() or a failure
+ * the server's mechanism list, steps with libsasl2, reads the server's
+ * SASL result word, puts the security layer over a connection without TLS,
+ * and reads the u32 link result through it; ends with tether_spice_channel_link_done() or a failure
  * (ERROR_AUTH: TETHER_SPICE_ERROR_AUTH naming the mechanism). Requires
  * tether_spice_channel_sasl_available(). */
 void     tether_spice_channel_sasl_start (TetherSpiceChannel *self);

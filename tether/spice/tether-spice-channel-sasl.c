@@ -15,10 +15,14 @@
  * own last call already returned SASL_OK (mutual authentication); a server
  * that says complete while the client still wants to continue is refused.
  *
- * Only over TLS: no SASL security layer is negotiated (min_ssf = max_ssf =
- * 0), so nothing after the exchange passes through sasl_encode/decode. A
- * SPICE server without TLS requires an SSF of 56 and is refused before the
- * exchange starts (see tether_spice_channel_sasl_available()).
+ * Over TLS no SASL security layer is negotiated (min_ssf = max_ssf = 0):
+ * the TLS session protects the channel. Without TLS, spice-server demands a
+ * layer of at least SSF 56 (DES strength), as spice-gtk offers: the client
+ * asks for min_ssf 56 and refuses plaintext and anonymous mechanisms; after
+ * the server's SASL result word (sent in the clear) the channel's stream is
+ * replaced by a security layer (tether-spice-layer-stream.c) whose codec is
+ * sasl_encode() / sasl_decode(), so the link result and every message after
+ * it pass through it in both directions.
  */
 #define G_LOG_DOMAIN "Tether-Spice"
 #include "config.h"
@@ -28,6 +32,7 @@
 #include "tether-error.h"
 #include "tether-spice-channel-sasl-private.h"
 #include "tether-spice-session-private.h"
+#include "tether-spice-layer-stream-private.h"
 #include "tether-spice-link-private.h"
 #include "tether-spice-sasl-wire-private.h"
 
@@ -169,6 +174,106 @@ fill_interact (SaslState *st, sasl_interact_t *interact, const char **missing)
   return TRUE;
 }
 
+/* ---- the security layer's codec ------------------------------------------ */
+
+/* spice-gtk's numbers: at least DES strength without TLS, and the largest
+ * packet this side accepts. */
+#define SPICE_SASL_MIN_SSF     56
+#define SPICE_SASL_MAX_SSF     100000
+#define SPICE_SASL_MAXBUFSIZE  100000
+/* One encode() call takes at most this many plain bytes when the library
+ * does not say (SASL_MAXOUTBUF). */
+#define SPICE_SASL_DEFAULT_CHUNK 4096u
+
+static gboolean
+layer_encode (gpointer codec, const guint8 *in, gsize len, const guint8 **out, gsize *out_len, GError **error)
+{
+  sasl_conn_t *conn = codec;
+  const char *o = NULL;
+  unsigned ol = 0;
+  int rc;
+
+  if (len > G_MAXUINT)
+    len = G_MAXUINT;
+  rc = sasl_encode (conn, (const char *) in, (unsigned) len, &o, &ol);
+  if (rc != SASL_OK)
+    return g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "sasl_encode: %s",
+                        sasl_errdetail (conn)), FALSE;
+  *out = (const guint8 *) o;
+  *out_len = ol;
+  return TRUE;
+}
+
+static gboolean
+layer_decode (gpointer codec, const guint8 *in, gsize len, const guint8 **out, gsize *out_len, GError **error)
+{
+  sasl_conn_t *conn = codec;
+  const char *o = NULL;
+  unsigned ol = 0;
+  int rc;
+
+  if (len > G_MAXUINT)
+    return g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "sasl_decode: too much data"),
+           FALSE;
+  rc = sasl_decode (conn, (const char *) in, (unsigned) len, &o, &ol);
+  if (rc != SASL_OK)
+    return g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "sasl_decode: %s",
+                        sasl_errdetail (conn)), FALSE;
+  *out = (const guint8 *) o;
+  *out_len = ol;
+  return TRUE;
+}
+
+static void
+layer_free (gpointer codec)
+{
+  sasl_conn_t *conn = codec;
+
+  sasl_dispose (&conn);
+}
+
+static const TetherSpiceLayerCodec sasl_layer_codec = {
+  layer_encode,
+  layer_decode,
+  layer_free,
+};
+
+/* Without TLS: checks the negotiated SSF and puts the security layer over
+ * the channel's stream (taking the SASL connection). FALSE: failed. */
+static gboolean
+start_layer (TetherSpiceChannel *self)
+{
+  SaslState *st = get_state (self);
+  const void *val = NULL;
+  unsigned chunk = SPICE_SASL_DEFAULT_CHUNK;
+  g_autoptr(GIOStream) layer = NULL;
+  int ssf, rc;
+
+  rc = sasl_getprop (st->conn, SASL_SSF, &val);
+  if (rc != SASL_OK || val == NULL)
+    {
+      fail_auth (self, "the negotiated security strength (SSF) is unknown");
+      return FALSE;
+    }
+  ssf = *(const int *) val;
+  if (ssf < SPICE_SASL_MIN_SSF)
+    {
+      g_autofree char *detail = g_strdup_printf ("the security layer is too weak without TLS (SSF %d, "
+                                                 "at least %d needed)", ssf, SPICE_SASL_MIN_SSF);
+
+      fail_auth (self, detail);
+      return FALSE;
+    }
+  if (sasl_getprop (st->conn, SASL_MAXOUTBUF, &val) == SASL_OK && val != NULL && *(const unsigned *) val > 0)
+    chunk = *(const unsigned *) val;
+  g_debug ("SASL: %s security layer, SSF %d, packets of up to %u bytes", st->mechanism, ssf, chunk);
+  layer = tether_spice_layer_stream_new (tether_spice_channel_peek_stream (self), &sasl_layer_codec, st->conn,
+                                         chunk);
+  st->conn = NULL;
+  tether_spice_channel_push_stream (self, layer);
+  return TRUE;
+}
+
 static void read_step_len (TetherSpiceChannel *self, GBytes *data);
 static void result_read (TetherSpiceChannel *self, GBytes *data);
 
@@ -196,6 +301,9 @@ sasl_result_read (TetherSpiceChannel *self, GBytes *data)
       fail_auth (self, detail);
       return;
     }
+  /* The link result comes through the security layer, if there is one. */
+  if (!tether_spice_channel_is_tls (self) && !start_layer (self))
+    return;
   tether_spice_channel_read (self, TETHER_SPICE_LINK_RESULT_SIZE, TETHER_SPICE_CHANNEL_EVENT_ERROR_AUTH,
                              result_read);
 }
@@ -405,14 +513,19 @@ mechlist_len_read (TetherSpiceChannel *self, GBytes *data)
 gboolean
 tether_spice_channel_sasl_available (TetherSpiceChannel *self, const char **why)
 {
-  if (!tether_spice_channel_is_tls (self))
-    {
-      if (why != NULL)
-        *why = "The server requires SASL authentication, which Tether supports only over TLS "
-               "(it has no SASL security layer for unencrypted connections); connect with TLS";
-      return FALSE;
-    }
   return TRUE;
+}
+
+/* "IP;port" of @addr, as SASL wants it for local and remote addresses. */
+static char *
+addr_string (GSocketAddress *addr)
+{
+  g_autofree char *ip = NULL;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (addr))
+    return NULL;
+  ip = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (addr)));
+  return g_strdup_printf ("%s;%u", ip, (unsigned) g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (addr)));
 }
 
 void
@@ -420,6 +533,9 @@ tether_spice_channel_sasl_start (TetherSpiceChannel *self)
 {
   TetherSpiceSession *session = tether_spice_channel_peek_session (self);
   g_autofree char *host = NULL;
+  g_autofree char *local = NULL;
+  g_autofree char *remote = NULL;
+  g_autoptr(GSocket) sock = NULL;
   sasl_security_properties_t props = { 0 };
   SaslState *st;
   GError *error = NULL;
@@ -437,20 +553,39 @@ tether_spice_channel_sasl_start (TetherSpiceChannel *self)
   st->last = SASL_CONTINUE;
   if (session != NULL)
     g_object_get (session, "host", &host, NULL);
-  /* No local/remote "IP;port" strings: only mechanisms with a security
-   * layer or Kerberos use them, and Tether negotiates no layer. */
-  rc = sasl_client_new (SPICE_SASL_SERVICE, host != NULL ? host : "localhost", NULL, NULL,
+  /* Local and remote "IP;port" for mechanisms that bind the layer to the
+   * addresses (Kerberos); none over a unix socket. */
+  g_object_get (self, "socket", &sock, NULL);
+  if (sock != NULL)
+    {
+      g_autoptr(GSocketAddress) la = g_socket_get_local_address (sock, NULL);
+      g_autoptr(GSocketAddress) ra = g_socket_get_remote_address (sock, NULL);
+
+      local = la != NULL ? addr_string (la) : NULL;
+      remote = ra != NULL ? addr_string (ra) : NULL;
+    }
+  rc = sasl_client_new (SPICE_SASL_SERVICE, host != NULL ? host : "localhost", local, remote,
                         interact_callbacks, 0, &st->conn);
   if (rc != SASL_OK)
     {
       fail_auth (self, sasl_errstring (rc, NULL, NULL));
       return;
     }
-  /* Over TLS: no SASL security layer (the TLS session is the protection). */
-  props.min_ssf = 0;
-  props.max_ssf = 0;
-  props.maxbufsize = 0;
-  props.security_flags = 0;
+  if (tether_spice_channel_is_tls (self))
+    {
+      /* No SASL security layer: the TLS session is the protection. */
+      props.min_ssf = 0;
+      props.max_ssf = 0;
+      props.maxbufsize = 0;
+      props.security_flags = 0;
+    }
+  else
+    {
+      props.min_ssf = SPICE_SASL_MIN_SSF;
+      props.max_ssf = SPICE_SASL_MAX_SSF;
+      props.maxbufsize = SPICE_SASL_MAXBUFSIZE;
+      props.security_flags = SASL_SEC_NOANONYMOUS | SASL_SEC_NOPLAINTEXT;
+    }
   rc = sasl_setprop (st->conn, SASL_SEC_PROPS, &props);
   if (rc != SASL_OK)
     {

@@ -276,6 +276,23 @@ tether_spice_channel_is_tls (TetherSpiceChannel *self)
   return PRIV (self)->tls;
 }
 
+GIOStream *
+tether_spice_channel_peek_stream (TetherSpiceChannel *self)
+{
+  return PRIV (self)->stream;
+}
+
+void
+tether_spice_channel_push_stream (TetherSpiceChannel *self, GIOStream *stream)
+{
+  TetherSpiceChannelPrivate *priv = PRIV (self);
+
+  g_return_if_fail (priv->stream != NULL);
+  g_return_if_fail (G_IS_IO_STREAM (stream));
+  /* The new stream keeps the old one as its base. */
+  g_set_object (&priv->stream, stream);
+}
+
 GArray *
 tether_spice_channel_get_local_common_caps (TetherSpiceChannel *self)
 {
@@ -1113,9 +1130,11 @@ find_socket (GIOStream *stream)
     {
       if (G_IS_SOCKET_CONNECTION (stream))
         return g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
-      if (!G_IS_TLS_CONNECTION (stream))
+      /* A TLS connection or a security layer (tether-spice-layer-stream.c)
+       * over the socket: both name their base stream. */
+      if (g_object_class_find_property (G_OBJECT_GET_CLASS (stream), "base-io-stream") == NULL)
         return NULL;
-      /* Borrowed: the TLS connection keeps its base stream. */
+      /* Borrowed: the wrapping stream keeps its base stream. */
       {
         GIOStream *base = NULL;
 

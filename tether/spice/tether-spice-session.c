@@ -48,116 +48,14 @@
  * must be used from that context's thread only. There are no threads inside.
  */
 
-struct _TetherSpiceSession {
-  GObject                     parent_instance;
+#include "tether-spice-session-struct-private.h"
 
-  GMainContext               *context;
+GParamSpec *tether_spice_session_properties[N_PROPS];
+guint tether_spice_session_signals[N_SIGNALS];
 
-  GByteArray                 *ca;
-  char                       *ca_file;
-  int                         cache_size;
-  char                       *cert_subject;
-  char                       *ciphers;
-  gboolean                    client_sockets;
-  int                         color_depth;
-  char                      **disable_effects;
-  gboolean                    enable_audio;
-  gboolean                    enable_smartcard;
-  gboolean                    enable_usbredir;
-  gboolean                    gl_scanout;
-  int                         glz_window_size;
-  char                       *host;
-  gboolean                    inhibit_keyboard_grab;
-  TetherSpiceSessionMigration migration_state;
-  char                       *name;
-  char                       *password;      /* secret */
-  char                       *port;
-  int                         protocol;
-  char                       *proxy;         /* secret: may carry credentials */
-  GByteArray                 *pubkey;
-  gboolean                    read_only;
-  char                      **secure_channels;
-  gboolean                    share_dir_ro;
-  char                       *shared_dir;
-  char                      **smartcard_certificates;
-  char                       *smartcard_db;
-  char                       *tls_port;
-  char                       *unix_path;
-  char                       *username;
-  GBytes                     *uuid;
-  TetherSpiceSessionVerify    verify;
-
-  char                      **disable_channels;  /* from a .vv file */
-  GList                      *channels;          /* owned, in creation order */
-  TetherSpiceChannel         *main_channel;      /* one of them */
-  guint32                     connection_id;
-  guint32                     mm_time;
-  gint64                      mm_time_at;        /* monotonic µs; 0 = never set */
-  gboolean                    for_migration;
-  gboolean                    disposing;
-  GSource                    *disconnect_source;
-  TetherSpiceImageCache      *images;            /* shared by the display channels */
-  TetherGlzWindow            *glz_window;        /* likewise */
-  GTask                      *connect_task;
-  GCancellable               *connect_cancellable;
-  gulong                      connect_cancel_id;
-};
-
-enum {
-  PROP_0,
-  PROP_CA,
-  PROP_CA_FILE,
-  PROP_CACHE_SIZE,
-  PROP_CERT_SUBJECT,
-  PROP_CIPHERS,
-  PROP_CLIENT_SOCKETS,
-  PROP_COLOR_DEPTH,
-  PROP_DISABLE_EFFECTS,
-  PROP_ENABLE_AUDIO,
-  PROP_ENABLE_SMARTCARD,
-  PROP_ENABLE_USBREDIR,
-  PROP_GL_SCANOUT,
-  PROP_GLZ_WINDOW_SIZE,
-  PROP_HOST,
-  PROP_INHIBIT_KEYBOARD_GRAB,
-  PROP_MIGRATION_STATE,
-  PROP_NAME,
-  PROP_PASSWORD,
-  PROP_PORT,
-  PROP_PROTOCOL,
-  PROP_PROXY,
-  PROP_PUBKEY,
-  PROP_READ_ONLY,
-  PROP_SECURE_CHANNELS,
-  PROP_SHARE_DIR_RO,
-  PROP_SHARED_DIR,
-  PROP_SMARTCARD_CERTIFICATES,
-  PROP_SMARTCARD_DB,
-  PROP_TLS_PORT,
-  PROP_UNIX_PATH,
-  PROP_URI,
-  PROP_USERNAME,
-  PROP_UUID,
-  PROP_VERIFY,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-enum {
-  SIGNAL_CHANNEL_NEW,
-  SIGNAL_CHANNEL_DESTROY,
-  SIGNAL_DISCONNECTED,
-  SIGNAL_MM_TIME_RESET,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
 
 /* spice-gtk's limit for glz-window-size: LZ_MAX_WINDOW_SIZE * 4 bytes. */
 #define GLZ_WINDOW_SIZE_MAX (128 * 1024 * 1024)
-/* A jump of the server's multimedia clock by more than this is a reset. */
-#define MM_TIME_RESET_THRESHOLD_MS 1000u
 
 G_DEFINE_FINAL_TYPE (TetherSpiceSession, tether_spice_session, G_TYPE_OBJECT)
 
@@ -172,7 +70,7 @@ set_string (TetherSpiceSession *self, char **field, const char *value, guint pro
     return;
   g_free (*field);
   *field = g_strdup (value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  g_object_notify_by_pspec (G_OBJECT (self), tether_spice_session_properties[prop]);
 }
 
 static void
@@ -181,7 +79,7 @@ set_secret (TetherSpiceSession *self, char **field, const char *value, guint pro
   if (g_strcmp0 (*field, value) == 0)
     return;
   tether_spice_secret_set (field, value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  g_object_notify_by_pspec (G_OBJECT (self), tether_spice_session_properties[prop]);
 }
 
 static void
@@ -193,7 +91,7 @@ set_strv (TetherSpiceSession *self, char ***field, const char * const *value, gu
     return;
   g_strfreev (*field);
   *field = g_strdupv ((char **) value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  g_object_notify_by_pspec (G_OBJECT (self), tether_spice_session_properties[prop]);
 }
 
 static void
@@ -203,7 +101,7 @@ set_bool (TetherSpiceSession *self, gboolean *field, gboolean value, guint prop)
   if (*field == value)
     return;
   *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  g_object_notify_by_pspec (G_OBJECT (self), tether_spice_session_properties[prop]);
 }
 
 static void
@@ -212,7 +110,7 @@ set_int (TetherSpiceSession *self, int *field, int value, guint prop)
   if (*field == value)
     return;
   *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  g_object_notify_by_pspec (G_OBJECT (self), tether_spice_session_properties[prop]);
 }
 
 static void
@@ -221,7 +119,7 @@ set_verify (TetherSpiceSession *self, TetherSpiceSessionVerify verify)
   if (self->verify == verify)
     return;
   self->verify = verify;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERIFY]);
+  g_object_notify_by_pspec (G_OBJECT (self), tether_spice_session_properties[PROP_VERIFY]);
 }
 
 static gboolean
@@ -253,7 +151,7 @@ set_byte_array (TetherSpiceSession *self, GByteArray **field, GByteArray *value,
     return;
   g_clear_pointer (field, g_byte_array_unref);
   *field = byte_array_copy (value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  g_object_notify_by_pspec (G_OBJECT (self), tether_spice_session_properties[prop]);
 }
 
 static void
@@ -275,6 +173,30 @@ set_pubkey (TetherSpiceSession *self, GByteArray *pubkey)
     set_verify (self, self->verify | TETHER_SPICE_SESSION_VERIFY_PUBKEY);
   else
     set_verify (self, self->verify & ~TETHER_SPICE_SESSION_VERIFY_PUBKEY);
+}
+
+void
+tether_spice_session_set_string (TetherSpiceSession *self, char **field, const char *value, guint prop)
+{
+  set_string (self, field, value, prop);
+}
+
+void
+tether_spice_session_complete_connect (TetherSpiceSession *self, GError *error)
+{
+  connect_task_complete (self, error);
+}
+
+void
+tether_spice_session_set_byte_array (TetherSpiceSession *self, GByteArray **field, GByteArray *value, guint prop)
+{
+  set_byte_array (self, field, value, prop);
+}
+
+void
+tether_spice_session_set_pubkey_array (TetherSpiceSession *self, GByteArray *pubkey)
+{
+  set_pubkey (self, pubkey);
 }
 
 /* ---- URIs -------------------------------------------------------------------------- */
@@ -301,7 +223,7 @@ apply_uri_parts (TetherSpiceSession *self, const TetherSpiceUriParts *parts)
     set_string (self, &self->username, parts->username, PROP_USERNAME);
   if (parts->password != NULL)
     set_secret (self, &self->password, parts->password, PROP_PASSWORD);
-  g_object_notify_by_pspec (obj, properties[PROP_URI]);
+  g_object_notify_by_pspec (obj, tether_spice_session_properties[PROP_URI]);
   g_object_thaw_notify (obj);
 }
 
@@ -374,7 +296,7 @@ apply_vv (TetherSpiceSession *self, const TetherSpiceVv *vv)
     }
   set_string (self, &self->port, vv->port, PROP_PORT);
   set_string (self, &self->tls_port, vv->tls_port, PROP_TLS_PORT);
-  g_object_notify_by_pspec (obj, properties[PROP_URI]);
+  g_object_notify_by_pspec (obj, tether_spice_session_properties[PROP_URI]);
   if (vv->username != NULL)
     set_string (self, &self->username, vv->username, PROP_USERNAME);
   if (vv->password != NULL)
@@ -507,28 +429,15 @@ tether_spice_session_load_vv_file (TetherSpiceSession *self, const char *path, G
 
 /* ---- channels ------------------------------------------------------------------------ */
 
-static TetherSpiceChannel *
-find_channel (TetherSpiceSession *self, int type, int id)
-{
-  for (GList *l = self->channels; l != NULL; l = l->next)
-    {
-      TetherSpiceChannel *c = l->data;
-
-      if (tether_spice_channel_get_channel_type (c) == type && tether_spice_channel_get_channel_id (c) == id)
-        return c;
-    }
-  return NULL;
-}
-
-static void
-add_channel (TetherSpiceSession *self, TetherSpiceChannel *channel)
+void
+tether_spice_session_attach_channel (TetherSpiceSession *self, TetherSpiceChannel *channel)
 {
   self->channels = g_list_append (self->channels, channel);
   if (tether_spice_channel_get_channel_type (channel) == TETHER_SPICE_CHANNEL_TYPE_MAIN)
     self->main_channel = channel;
   g_debug ("session: new %s channel %d", tether_spice_channel_type_to_string (tether_spice_channel_get_channel_type (channel)),
            tether_spice_channel_get_channel_id (channel));
-  g_signal_emit (self, signals[SIGNAL_CHANNEL_NEW], 0, channel);
+  g_signal_emit (self, tether_spice_session_signals[SIGNAL_CHANNEL_NEW], 0, channel);
 }
 
 /* Removes every channel (but the main one if @keep_main), emitting
@@ -557,7 +466,7 @@ destroy_channels (TetherSpiceSession *self, gboolean keep_main, gboolean emit)
       TetherSpiceChannel *c = l->data;
 
       if (emit)
-        g_signal_emit (self, signals[SIGNAL_CHANNEL_DESTROY], 0, c);
+        g_signal_emit (self, tether_spice_session_signals[SIGNAL_CHANNEL_DESTROY], 0, c);
       tether_spice_channel_detach (c);
       g_object_unref (c);
     }
@@ -566,7 +475,7 @@ destroy_channels (TetherSpiceSession *self, gboolean keep_main, gboolean emit)
   if (self->channels != NULL)
     tether_spice_session_channel_progress (self, NULL);
   if (emit && had_channels && self->channels == NULL)
-    g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0);
+    g_signal_emit (self, tether_spice_session_signals[SIGNAL_DISCONNECTED], 0);
 }
 
 static void
@@ -578,7 +487,7 @@ ensure_main_channel (TetherSpiceSession *self)
     return;
   main_channel = tether_spice_channel_new (self, TETHER_SPICE_CHANNEL_TYPE_MAIN, 0);
   g_assert (main_channel != NULL);
-  add_channel (self, main_channel);
+  tether_spice_session_attach_channel (self, main_channel);
 }
 
 static gboolean
@@ -805,635 +714,6 @@ tether_spice_session_connect_finish (TetherSpiceSession *self, GAsyncResult *res
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* ---- for channels ----------------------------------------------------------------- */
-
-static gboolean
-disconnect_idle (gpointer user_data)
-{
-  TetherSpiceSession *self = user_data;
-
-  g_clear_pointer (&self->disconnect_source, g_source_unref);
-  tether_spice_session_disconnect (self);
-  return G_SOURCE_REMOVE;
-}
-
-void
-tether_spice_session_channel_event (TetherSpiceSession *self, TetherSpiceChannel *channel,
-                                    TetherSpiceChannelEvent event)
-{
-  g_autoptr(TetherSpiceSession) hold = NULL;
-
-  if (channel != self->main_channel)
-    return;
-  hold = g_object_ref (self);
-  switch (event)
-    {
-    case TETHER_SPICE_CHANNEL_EVENT_OPENED:
-      connect_task_complete (self, NULL);
-      break;
-    case TETHER_SPICE_CHANNEL_EVENT_CLOSED:
-    case TETHER_SPICE_CHANNEL_EVENT_ERROR_CONNECT:
-    case TETHER_SPICE_CHANNEL_EVENT_ERROR_TLS:
-    case TETHER_SPICE_CHANNEL_EVENT_ERROR_LINK:
-    case TETHER_SPICE_CHANNEL_EVENT_ERROR_AUTH:
-    case TETHER_SPICE_CHANNEL_EVENT_ERROR_IO:
-      {
-        const GError *e = tether_spice_channel_get_error (channel);
-
-        connect_task_complete (self, e != NULL ? g_error_copy (e)
-                                               : g_error_new (TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_CONNECT,
-                                                              "The main channel was closed"));
-        /* Without its main channel the session is over: destroy the
-         * channels once the event's handlers have run. */
-        if (self->disconnect_source == NULL && !self->disposing)
-          {
-            self->disconnect_source = g_idle_source_new ();
-            g_source_set_callback (self->disconnect_source, disconnect_idle, self, NULL);
-            g_source_set_static_name (self->disconnect_source, "[tether] spice session disconnect");
-            g_source_attach (self->disconnect_source, self->context);
-          }
-      }
-      break;
-    case TETHER_SPICE_CHANNEL_EVENT_NONE:
-    case TETHER_SPICE_CHANNEL_EVENT_SWITCHING:
-    default:
-      break;
-    }
-}
-
-static gpointer
-ref_copy (gconstpointer src, gpointer user_data)
-{
-  return g_object_ref ((gpointer) src);
-}
-
-void
-tether_spice_session_channel_progress (TetherSpiceSession *self, TetherSpiceChannel *channel)
-{
-  GList *channels = g_list_copy_deep (self->channels, ref_copy, NULL);
-
-  for (GList *l = channels; l != NULL; l = l->next)
-    if (l->data != channel)
-      tether_spice_channel_check_wait (l->data);
-  g_list_free_full (channels, g_object_unref);
-}
-
-GMainContext *
-tether_spice_session_get_context (TetherSpiceSession *self)
-{
-  return self->context;
-}
-
-guint32
-tether_spice_session_get_connection_id (TetherSpiceSession *self)
-{
-  return self->connection_id;
-}
-
-void
-tether_spice_session_set_connection_id (TetherSpiceSession *self, guint32 id)
-{
-  self->connection_id = id;
-}
-
-const char *
-tether_spice_session_get_password (TetherSpiceSession *self)
-{
-  return self->password;
-}
-
-const char *
-tether_spice_session_get_username (TetherSpiceSession *self)
-{
-  return self->username;
-}
-
-gboolean
-tether_spice_session_get_client_sockets (TetherSpiceSession *self)
-{
-  return self->client_sockets;
-}
-
-gboolean
-tether_spice_session_has_tls_port (TetherSpiceSession *self)
-{
-  return self->unix_path == NULL && tether_spice_port_parse (self->tls_port, NULL);
-}
-
-gboolean
-tether_spice_session_channel_wants_tls (TetherSpiceSession *self, int type)
-{
-  const char *name = tether_spice_channel_type_to_string (type);
-
-  if (self->client_sockets || self->unix_path != NULL)
-    return FALSE;
-  if (self->secure_channels != NULL)
-    for (guint i = 0; self->secure_channels[i] != NULL; i++)
-      if (strcmp (self->secure_channels[i], "all") == 0 ||
-          (name != NULL && strcmp (self->secure_channels[i], name) == 0))
-        return TRUE;
-  /* No plain port: use the TLS port, as spice-gtk does. */
-  return !tether_spice_port_parse (self->port, NULL) && tether_spice_port_parse (self->tls_port, NULL);
-}
-
-gboolean
-tether_spice_session_transport_params (TetherSpiceSession *self, gboolean tls,
-                                       TetherSpiceTransportParams *params, GError **error)
-{
-  guint16 port;
-
-  if (self->unix_path != NULL)
-    {
-      params->kind = TETHER_SPICE_TRANSPORT_UNIX;
-      params->unix_path = g_strdup (self->unix_path);
-      params->tls = tls;
-      return TRUE;
-    }
-  params->kind = TETHER_SPICE_TRANSPORT_TCP;
-  if (self->host == NULL || self->host[0] == '\0')
-    return g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_CONNECT, "No host to connect to"), FALSE;
-  if (!tether_spice_host_is_valid (self->host))
-    return g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_CONNECT,
-                        "The host is not a valid host name or IP address"), FALSE;
-  if (!tether_spice_port_parse (tls ? self->tls_port : self->port, &port))
-    {
-      const char *which = tls ? self->tls_port : self->port;
-
-      return g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_CONNECT,
-                          which == NULL ? "No %s to connect to" : "The %s is not a number from 1 to 65535",
-                          tls ? "TLS port" : "port"), FALSE;
-    }
-  params->host = g_strdup (self->host);
-  params->port = port;
-  params->tls = tls;
-  if (self->proxy != NULL && self->proxy[0] != '\0')
-    {
-      g_autoptr(GError) local = NULL;
-
-      if (!tether_spice_proxy_parse (self->proxy, &params->proxy, &local))
-        return g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_CONNECT, "%s", local->message), FALSE;
-      params->use_proxy = TRUE;
-    }
-  if (tls)
-    {
-      TetherSpiceTlsParams *t = &params->tls_params;
-
-      t->verify = self->verify;
-      t->host = g_strdup (self->host);
-      if (self->ca != NULL)
-        t->ca = g_bytes_new (self->ca->data, self->ca->len);
-      t->ca_file = g_strdup (self->ca_file);
-      t->cert_subject = g_strdup (self->cert_subject);
-      if (self->pubkey != NULL)
-        t->pubkey = g_bytes_new (self->pubkey->data, self->pubkey->len);
-      t->ciphers = g_strdup (self->ciphers);
-    }
-  return TRUE;
-}
-
-void
-tether_spice_session_set_name (TetherSpiceSession *self, const char *name)
-{
-  set_string (self, &self->name, name, PROP_NAME);
-}
-
-void
-tether_spice_session_set_uuid (TetherSpiceSession *self, const guint8 *uuid)
-{
-  g_autoptr(GBytes) bytes = g_bytes_new (uuid, 16);
-
-  if (self->uuid != NULL && g_bytes_equal (self->uuid, bytes))
-    return;
-  g_clear_pointer (&self->uuid, g_bytes_unref);
-  self->uuid = g_steal_pointer (&bytes);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UUID]);
-}
-
-void
-tether_spice_session_notify_uuid (TetherSpiceSession *self)
-{
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UUID]);
-}
-
-guint32
-tether_spice_session_get_mm_time (TetherSpiceSession *self)
-{
-  if (self->mm_time_at == 0)
-    return 0;
-  return self->mm_time + (guint32) ((g_get_monotonic_time () - self->mm_time_at) / 1000);
-}
-
-void
-tether_spice_session_set_mm_time (TetherSpiceSession *self, guint32 mm_time)
-{
-  gboolean was_set = self->mm_time_at != 0;
-  guint32 expected = tether_spice_session_get_mm_time (self);
-
-  self->mm_time = mm_time;
-  self->mm_time_at = g_get_monotonic_time ();
-  /* Unsigned distance in both directions, wrap-around included. */
-  if (was_set && (guint32) (mm_time - expected) > MM_TIME_RESET_THRESHOLD_MS &&
-      (guint32) (expected - mm_time) > MM_TIME_RESET_THRESHOLD_MS)
-    {
-      g_debug ("session: mm-time jumped from %u to %u", expected, mm_time);
-      g_signal_emit (self, signals[SIGNAL_MM_TIME_RESET], 0);
-    }
-}
-
-gboolean
-tether_spice_session_channel_enabled (TetherSpiceSession *self, int type)
-{
-  const char *name = tether_spice_channel_type_to_string (type);
-
-  if (self->disable_channels != NULL && name != NULL &&
-      g_strv_contains ((const char * const *) self->disable_channels, name))
-    return FALSE;
-  switch (type)
-    {
-    case TETHER_SPICE_CHANNEL_TYPE_PLAYBACK:
-    case TETHER_SPICE_CHANNEL_TYPE_RECORD:
-      return self->enable_audio;
-    case TETHER_SPICE_CHANNEL_TYPE_SMARTCARD:
-      return self->enable_smartcard;
-    case TETHER_SPICE_CHANNEL_TYPE_USBREDIR:
-      return self->enable_usbredir;
-    default:
-      return TRUE;
-    }
-}
-
-TetherSpiceChannel *
-tether_spice_session_add_channel (TetherSpiceSession *self, int type, int id)
-{
-  TetherSpiceChannel *channel;
-
-  if (find_channel (self, type, id) != NULL)
-    return NULL;
-  if (!tether_spice_session_channel_enabled (self, type))
-    {
-      g_debug ("session: %s channel %d is disabled", tether_spice_channel_type_to_string (type), id);
-      return NULL;
-    }
-  channel = tether_spice_channel_new (self, type, id);
-  if (channel == NULL)
-    {
-      g_debug ("session: Tether does not implement channel type %d (%s)", type,
-               tether_spice_channel_type_to_string (type));
-      return NULL;
-    }
-  add_channel (self, channel);
-  return channel;
-}
-
-int
-tether_spice_session_get_cache_size (TetherSpiceSession *self)
-{
-  return self->cache_size;
-}
-
-int
-tether_spice_session_get_glz_window_size (TetherSpiceSession *self)
-{
-  return self->glz_window_size;
-}
-
-/* As spice-gtk's spice_session_set_caches_hints(): an unset cache size is
- * 80 MiB, an unset GLZ window half the guest's RAM within 12..64 MiB. The
- * values become the properties' (not notified, as in spice-gtk). */
-void
-tether_spice_session_set_caches_hints (TetherSpiceSession *self, guint32 ram_hint)
-{
-  if (self->cache_size == 0)
-    self->cache_size = (int) TETHER_SPICE_DEFAULT_CACHE_SIZE;
-  if (self->glz_window_size == 0)
-    self->glz_window_size = (int) tether_spice_display_default_glz_window_size (ram_hint);
-}
-
-TetherSpiceImageCache *
-tether_spice_session_get_image_cache (TetherSpiceSession *self)
-{
-  return self->images;
-}
-
-TetherGlzWindow *
-tether_spice_session_get_glz_window (TetherSpiceSession *self)
-{
-  return self->glz_window;
-}
-
-char **
-tether_spice_session_dup_disable_effects (TetherSpiceSession *self)
-{
-  return g_strdupv (self->disable_effects);
-}
-
-/* ---- public getters ------------------------------------------------------------------ */
-
-/**
- * tether_spice_session_get_channels:
- * @self: a session
- *
- * The channels of the session, in the order they were created.
- *
- * Returns: (transfer container) (element-type TetherSpiceChannel): a list of
- *   the channels, which stay owned by the session; free the list with
- *   g_list_free()
- */
-GList *
-tether_spice_session_get_channels (TetherSpiceSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
-  return g_list_copy (self->channels);
-}
-
-/**
- * tether_spice_session_has_channel_type:
- * @self: a session
- * @type: a channel type ([enum@SpiceChannelType] value)
- *
- * Returns: whether the session has a channel of @type
- */
-gboolean
-tether_spice_session_has_channel_type (TetherSpiceSession *self, int type)
-{
-  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), FALSE);
-  for (GList *l = self->channels; l != NULL; l = l->next)
-    if (tether_spice_channel_get_channel_type (l->data) == type)
-      return TRUE;
-  return FALSE;
-}
-
-/**
- * tether_spice_session_get_proxy_uri:
- * @self: a session
- *
- * The proxy the session uses, from [property@SpiceSession:proxy] (or the
- * `SPICE_PROXY` environment variable when the property was not set at
- * construction), with the default port filled in.
- *
- * Returns: (transfer full) (nullable): the proxy as a #GUri, or %NULL if
- *   there is none or it is not valid
- */
-GUri *
-tether_spice_session_get_proxy_uri (TetherSpiceSession *self)
-{
-  TetherSpiceProxy proxy;
-  GUri *uri;
-
-  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
-  if (self->proxy == NULL || self->proxy[0] == '\0')
-    return NULL;
-  if (!tether_spice_proxy_parse (self->proxy, &proxy, NULL))
-    return NULL;
-  uri = g_uri_build_with_user (G_URI_FLAGS_NONE, proxy.https ? "https" : "http", proxy.user, proxy.password,
-                               NULL, proxy.host, proxy.port, "", NULL, NULL);
-  tether_spice_proxy_clear (&proxy);
-  return uri;
-}
-
-/**
- * tether_spice_session_get_read_only:
- * @self: a session
- *
- * Returns: whether the session is read-only ([property@SpiceSession:read-only])
- */
-gboolean
-tether_spice_session_get_read_only (TetherSpiceSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), FALSE);
-  return self->read_only;
-}
-
-/**
- * tether_spice_session_is_for_migration:
- * @self: a session
- *
- * Whether this is a temporary session made to connect to a migration
- * destination. Tether does not migrate yet, so this is always %FALSE.
- *
- * Returns: %TRUE for a migration session
- */
-gboolean
-tether_spice_session_is_for_migration (TetherSpiceSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), FALSE);
-  return self->for_migration;
-}
-
-/**
- * tether_spice_session_get_host:
- * @self: a session
- *
- * Returns: (nullable): [property@SpiceSession:host]
- */
-const char *
-tether_spice_session_get_host (TetherSpiceSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
-  return self->host;
-}
-
-/**
- * tether_spice_session_get_port:
- * @self: a session
- *
- * Returns: (nullable): [property@SpiceSession:port]
- */
-const char *
-tether_spice_session_get_port (TetherSpiceSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
-  return self->port;
-}
-
-/**
- * tether_spice_session_get_tls_port:
- * @self: a session
- *
- * Returns: (nullable): [property@SpiceSession:tls-port]
- */
-const char *
-tether_spice_session_get_tls_port (TetherSpiceSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
-  return self->tls_port;
-}
-
-/**
- * tether_spice_session_get_unix_path:
- * @self: a session
- *
- * Returns: (nullable) (type filename): [property@SpiceSession:unix-path]
- */
-const char *
-tether_spice_session_get_unix_path (TetherSpiceSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
-  return self->unix_path;
-}
-
-/**
- * tether_spice_session_get_name:
- * @self: a session
- *
- * Returns: (nullable): the server's VM name ([property@SpiceSession:name]),
- *   once the main channel received it
- */
-const char *
-tether_spice_session_get_name (TetherSpiceSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
-  return self->name;
-}
-
-/**
- * tether_spice_session_get_uuid:
- * @self: a session
- *
- * Returns: (transfer none) (nullable): the server's VM UUID, 16 bytes
- *   ([property@SpiceSession:uuid]), once the main channel received it
- */
-GBytes *
-tether_spice_session_get_uuid (TetherSpiceSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
-  return self->uuid;
-}
-
-/**
- * tether_spice_session_get_uuid_string:
- * @self: a session
- *
- * The server's VM UUID in the usual text form
- * (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, lower case).
- *
- * Returns: (transfer full) (nullable): the UUID, or %NULL when not known
- */
-char *
-tether_spice_session_get_uuid_string (TetherSpiceSession *self)
-{
-  const guint8 *u;
-  gsize n;
-
-  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
-  if (self->uuid == NULL)
-    return NULL;
-  u = g_bytes_get_data (self->uuid, &n);
-  if (n != 16)
-    return NULL;
-  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                          u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7],
-                          u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
-}
-
-/**
- * tether_spice_session_get_migration_state:
- * @self: a session
- *
- * Returns: [property@SpiceSession:migration-state]
- */
-TetherSpiceSessionMigration
-tether_spice_session_get_migration_state (TetherSpiceSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), TETHER_SPICE_SESSION_MIGRATION_NONE);
-  return self->migration_state;
-}
-
-/* GBytes in, GByteArray kept: a copy either way. */
-static GByteArray *
-byte_array_from_bytes (GBytes *bytes)
-{
-  GByteArray *array;
-  gsize n = 0;
-  const guint8 *data;
-
-  if (bytes == NULL)
-    return NULL;
-  data = g_bytes_get_data (bytes, &n);
-  array = g_byte_array_sized_new ((guint) n);
-  if (n > 0)
-    g_byte_array_append (array, data, (guint) n);
-  return array;
-}
-
-static GBytes *
-bytes_from_byte_array (GByteArray *array)
-{
-  return array != NULL ? g_bytes_new (array->data, array->len) : NULL;
-}
-
-/**
- * tether_spice_session_set_ca_bytes:
- * @self: a session
- * @ca: (nullable): PEM CA certificates, or %NULL to clear them
- *
- * Sets [property@SpiceSession:ca] from a #GBytes (copied). The same as
- * setting the property with a #GByteArray, for bindings that cannot pass
- * one: PyGObject 3.42 turns a Python `bytes` value for a #GByteArray
- * property into garbage (it marshals every array property as a string
- * list), so from Python use this method.
- */
-void
-tether_spice_session_set_ca_bytes (TetherSpiceSession *self, GBytes *ca)
-{
-  g_autoptr(GByteArray) array = NULL;
-
-  g_return_if_fail (TETHER_IS_SPICE_SESSION (self));
-  array = byte_array_from_bytes (ca);
-  set_byte_array (self, &self->ca, array, PROP_CA);
-}
-
-/**
- * tether_spice_session_get_ca_bytes:
- * @self: a session
- *
- * Returns: (transfer full) (nullable): a copy of [property@SpiceSession:ca]
- *   as a #GBytes, or %NULL when it is not set
- */
-GBytes *
-tether_spice_session_get_ca_bytes (TetherSpiceSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
-  return bytes_from_byte_array (self->ca);
-}
-
-/**
- * tether_spice_session_set_pubkey_bytes:
- * @self: a session
- * @pubkey: (nullable): the server's public key (DER SubjectPublicKeyInfo),
- *   or %NULL to clear it
- *
- * Sets [property@SpiceSession:pubkey] from a #GBytes (copied), with the same
- * effect on [property@SpiceSession:verify] as setting the property. For
- * bindings that cannot pass a #GByteArray (see
- * [method@SpiceSession.set_ca_bytes]).
- */
-void
-tether_spice_session_set_pubkey_bytes (TetherSpiceSession *self, GBytes *pubkey)
-{
-  g_autoptr(GByteArray) array = NULL;
-
-  g_return_if_fail (TETHER_IS_SPICE_SESSION (self));
-  array = byte_array_from_bytes (pubkey);
-  g_object_freeze_notify (G_OBJECT (self));
-  set_pubkey (self, array);
-  g_object_thaw_notify (G_OBJECT (self));
-}
-
-/**
- * tether_spice_session_get_pubkey_bytes:
- * @self: a session
- *
- * Returns: (transfer full) (nullable): a copy of
- *   [property@SpiceSession:pubkey] as a #GBytes, or %NULL when it is not set
- */
-GBytes *
-tether_spice_session_get_pubkey_bytes (TetherSpiceSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SPICE_SESSION (self), NULL);
-  return bytes_from_byte_array (self->pubkey);
-}
-
 /**
  * tether_spice_session_new:
  *
@@ -1628,20 +908,20 @@ tether_spice_session_class_init (TetherSpiceSessionClass *klass)
    * is used. From Python (PyGObject 3.42 garbles #GByteArray properties) use
    * [method@SpiceSession.set_ca_bytes].
    */
-  properties[PROP_CA] = g_param_spec_boxed ("ca", NULL, NULL, G_TYPE_BYTE_ARRAY, rw);
+  tether_spice_session_properties[PROP_CA] = g_param_spec_boxed ("ca", NULL, NULL, G_TYPE_BYTE_ARRAY, rw);
   /**
    * TetherSpiceSession:ca-file:
    *
    * A file of PEM CA certificates trusted for the server's TLS certificate.
    */
-  properties[PROP_CA_FILE] = g_param_spec_string ("ca-file", NULL, NULL, NULL, rw);
+  tether_spice_session_properties[PROP_CA_FILE] = g_param_spec_string ("ca-file", NULL, NULL, NULL, rw);
   /**
    * TetherSpiceSession:cache-size:
    *
    * The image cache size in bytes for display channels; 0 means the default
    * (80 MiB).
    */
-  properties[PROP_CACHE_SIZE] = g_param_spec_int ("cache-size", NULL, NULL, 0, G_MAXINT, 0, rw);
+  tether_spice_session_properties[PROP_CACHE_SIZE] = g_param_spec_int ("cache-size", NULL, NULL, 0, G_MAXINT, 0, rw);
   /**
    * TetherSpiceSession:cert-subject:
    *
@@ -1650,7 +930,7 @@ tether_spice_session_class_init (TetherSpiceSessionClass *klass)
    * `\,` and `\\` escape). Setting it turns on
    * %TETHER_SPICE_SESSION_VERIFY_SUBJECT, clearing it turns that off.
    */
-  properties[PROP_CERT_SUBJECT] = g_param_spec_string ("cert-subject", NULL, NULL, NULL, rw);
+  tether_spice_session_properties[PROP_CERT_SUBJECT] = g_param_spec_string ("cert-subject", NULL, NULL, NULL, rw);
   /**
    * TetherSpiceSession:ciphers:
    *
@@ -1658,14 +938,14 @@ tether_spice_session_class_init (TetherSpiceSessionClass *klass)
    * compatibility but not applied: GIO's TLS backend takes priorities only
    * process-wide, from the `G_TLS_GNUTLS_PRIORITY` environment variable.
    */
-  properties[PROP_CIPHERS] = g_param_spec_string ("ciphers", NULL, NULL, NULL, rw);
+  tether_spice_session_properties[PROP_CIPHERS] = g_param_spec_string ("ciphers", NULL, NULL, NULL, rw);
   /**
    * TetherSpiceSession:client-sockets:
    *
    * Whether the application provides the channels' sockets (see
    * [method@SpiceSession.open_fd]).
    */
-  properties[PROP_CLIENT_SOCKETS] = g_param_spec_boolean ("client-sockets", NULL, NULL, FALSE, rw);
+  tether_spice_session_properties[PROP_CLIENT_SOCKETS] = g_param_spec_boolean ("client-sockets", NULL, NULL, FALSE, rw);
   /**
    * TetherSpiceSession:color-depth:
    *
@@ -1673,65 +953,65 @@ tether_spice_session_class_init (TetherSpiceSessionClass *klass)
    *
    * Deprecated: 0.1: ignored
    */
-  properties[PROP_COLOR_DEPTH] = g_param_spec_int ("color-depth", NULL, NULL, 0, 32, 0, rw | G_PARAM_DEPRECATED);
+  tether_spice_session_properties[PROP_COLOR_DEPTH] = g_param_spec_int ("color-depth", NULL, NULL, 0, 32, 0, rw | G_PARAM_DEPRECATED);
   /**
    * TetherSpiceSession:disable-effects:
    *
    * Guest desktop effects to switch off through the agent: `wallpaper`,
    * `font-smooth`, `animation` or `all`.
    */
-  properties[PROP_DISABLE_EFFECTS] = g_param_spec_boxed ("disable-effects", NULL, NULL, G_TYPE_STRV, rw);
+  tether_spice_session_properties[PROP_DISABLE_EFFECTS] = g_param_spec_boxed ("disable-effects", NULL, NULL, G_TYPE_STRV, rw);
   /**
    * TetherSpiceSession:enable-audio:
    *
    * Whether the playback and record channels are created.
    */
-  properties[PROP_ENABLE_AUDIO] = g_param_spec_boolean ("enable-audio", NULL, NULL, TRUE, rwc);
+  tether_spice_session_properties[PROP_ENABLE_AUDIO] = g_param_spec_boolean ("enable-audio", NULL, NULL, TRUE, rwc);
   /**
    * TetherSpiceSession:enable-smartcard:
    *
    * Whether the smartcard channel is created.
    */
-  properties[PROP_ENABLE_SMARTCARD] = g_param_spec_boolean ("enable-smartcard", NULL, NULL, FALSE, rw);
+  tether_spice_session_properties[PROP_ENABLE_SMARTCARD] = g_param_spec_boolean ("enable-smartcard", NULL, NULL, FALSE, rw);
   /**
    * TetherSpiceSession:enable-usbredir:
    *
    * Whether USB redirection channels are created.
    */
-  properties[PROP_ENABLE_USBREDIR] = g_param_spec_boolean ("enable-usbredir", NULL, NULL, TRUE, rwc);
+  tether_spice_session_properties[PROP_ENABLE_USBREDIR] = g_param_spec_boolean ("enable-usbredir", NULL, NULL, TRUE, rwc);
   /**
    * TetherSpiceSession:gl-scanout:
    *
    * Whether display channels offer GL scanout (unix sockets only). %FALSE
    * when the `SPICE_DISABLE_GL_SCANOUT` environment variable is set.
    */
-  properties[PROP_GL_SCANOUT] = g_param_spec_boolean ("gl-scanout", NULL, NULL, TRUE, rwc);
+  tether_spice_session_properties[PROP_GL_SCANOUT] = g_param_spec_boolean ("gl-scanout", NULL, NULL, TRUE, rwc);
   /**
    * TetherSpiceSession:glz-window-size:
    *
    * The GLZ dictionary window in bytes; 0 means derived from the server's
    * RAM hint.
    */
-  properties[PROP_GLZ_WINDOW_SIZE] = g_param_spec_int ("glz-window-size", NULL, NULL, 0, GLZ_WINDOW_SIZE_MAX, 0, rw);
+  tether_spice_session_properties[PROP_GLZ_WINDOW_SIZE] = g_param_spec_int ("glz-window-size", NULL, NULL, 0, GLZ_WINDOW_SIZE_MAX, 0, rw);
   /**
    * TetherSpiceSession:host:
    *
    * The server's host name or IP address; also the name TLS checks.
    */
-  properties[PROP_HOST] = g_param_spec_string ("host", NULL, NULL, "localhost", rwc);
+  tether_spice_session_properties[PROP_HOST] = g_param_spec_string ("host", NULL, NULL, "localhost", rwc);
   /**
    * TetherSpiceSession:inhibit-keyboard-grab:
    *
    * A hint for display widgets not to grab the keyboard.
    */
-  properties[PROP_INHIBIT_KEYBOARD_GRAB] = g_param_spec_boolean ("inhibit-keyboard-grab", NULL, NULL, FALSE, rw);
+  tether_spice_session_properties[PROP_INHIBIT_KEYBOARD_GRAB] = g_param_spec_boolean ("inhibit-keyboard-grab", NULL, NULL, FALSE, rw);
   /**
    * TetherSpiceSession:migration-state:
    *
    * The migration state; always %TETHER_SPICE_SESSION_MIGRATION_NONE as
    * Tether does not migrate yet.
    */
-  properties[PROP_MIGRATION_STATE] = g_param_spec_enum ("migration-state", NULL, NULL,
+  tether_spice_session_properties[PROP_MIGRATION_STATE] = g_param_spec_enum ("migration-state", NULL, NULL,
                                                         TETHER_TYPE_SPICE_SESSION_MIGRATION,
                                                         TETHER_SPICE_SESSION_MIGRATION_NONE, ro);
   /**
@@ -1739,26 +1019,26 @@ tether_spice_session_class_init (TetherSpiceSessionClass *klass)
    *
    * The VM's name, from the server.
    */
-  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, ro);
+  tether_spice_session_properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, ro);
   /**
    * TetherSpiceSession:password:
    *
    * The ticket (password) for SPICE authentication, at most 60 bytes. Never
    * logged; wiped from memory when replaced and when the session goes.
    */
-  properties[PROP_PASSWORD] = g_param_spec_string ("password", NULL, NULL, NULL, rw);
+  tether_spice_session_properties[PROP_PASSWORD] = g_param_spec_string ("password", NULL, NULL, NULL, rw);
   /**
    * TetherSpiceSession:port:
    *
    * The plain (unencrypted) port, as a string.
    */
-  properties[PROP_PORT] = g_param_spec_string ("port", NULL, NULL, NULL, rw);
+  tether_spice_session_properties[PROP_PORT] = g_param_spec_string ("port", NULL, NULL, NULL, rw);
   /**
    * TetherSpiceSession:protocol:
    *
    * The SPICE protocol major version; only 2 is spoken.
    */
-  properties[PROP_PROTOCOL] = g_param_spec_int ("protocol", NULL, NULL, 1, 2, 2, rwc);
+  tether_spice_session_properties[PROP_PROTOCOL] = g_param_spec_int ("protocol", NULL, NULL, 1, 2, 2, rwc);
   /**
    * TetherSpiceSession:proxy:
    *
@@ -1767,7 +1047,7 @@ tether_spice_session_class_init (TetherSpiceSessionClass *klass)
    * `SPICE_PROXY` environment variable is used. An empty string means no
    * proxy.
    */
-  properties[PROP_PROXY] = g_param_spec_string ("proxy", NULL, NULL, NULL, rw);
+  tether_spice_session_properties[PROP_PROXY] = g_param_spec_string ("proxy", NULL, NULL, NULL, rw);
   /**
    * TetherSpiceSession:pubkey:
    *
@@ -1775,57 +1055,57 @@ tether_spice_session_class_init (TetherSpiceSessionClass *klass)
    * turns on %TETHER_SPICE_SESSION_VERIFY_PUBKEY, clearing it turns that
    * off. From Python use [method@SpiceSession.set_pubkey_bytes].
    */
-  properties[PROP_PUBKEY] = g_param_spec_boxed ("pubkey", NULL, NULL, G_TYPE_BYTE_ARRAY, rw);
+  tether_spice_session_properties[PROP_PUBKEY] = g_param_spec_boxed ("pubkey", NULL, NULL, G_TYPE_BYTE_ARRAY, rw);
   /**
    * TetherSpiceSession:read-only:
    *
    * Whether the connection is read-only: no input, agent or device data is
    * sent.
    */
-  properties[PROP_READ_ONLY] = g_param_spec_boolean ("read-only", NULL, NULL, FALSE, rwc);
+  tether_spice_session_properties[PROP_READ_ONLY] = g_param_spec_boolean ("read-only", NULL, NULL, FALSE, rwc);
   /**
    * TetherSpiceSession:secure-channels:
    *
    * Channel names (`main`, `display`, …, or `all`) that must use TLS.
    */
-  properties[PROP_SECURE_CHANNELS] = g_param_spec_boxed ("secure-channels", NULL, NULL, G_TYPE_STRV, rw);
+  tether_spice_session_properties[PROP_SECURE_CHANNELS] = g_param_spec_boxed ("secure-channels", NULL, NULL, G_TYPE_STRV, rw);
   /**
    * TetherSpiceSession:share-dir-ro:
    *
    * Whether the shared folder is shared read-only.
    */
-  properties[PROP_SHARE_DIR_RO] = g_param_spec_boolean ("share-dir-ro", NULL, NULL, FALSE, rwc);
+  tether_spice_session_properties[PROP_SHARE_DIR_RO] = g_param_spec_boolean ("share-dir-ro", NULL, NULL, FALSE, rwc);
   /**
    * TetherSpiceSession:shared-dir:
    *
    * The folder shared with the guest over WebDAV.
    */
-  properties[PROP_SHARED_DIR] = g_param_spec_string ("shared-dir", NULL, NULL, NULL, rwc);
+  tether_spice_session_properties[PROP_SHARED_DIR] = g_param_spec_string ("shared-dir", NULL, NULL, NULL, rwc);
   /**
    * TetherSpiceSession:smartcard-certificates:
    *
    * Certificates for a software smartcard.
    */
-  properties[PROP_SMARTCARD_CERTIFICATES] = g_param_spec_boxed ("smartcard-certificates", NULL, NULL,
+  tether_spice_session_properties[PROP_SMARTCARD_CERTIFICATES] = g_param_spec_boxed ("smartcard-certificates", NULL, NULL,
                                                                 G_TYPE_STRV, rw);
   /**
    * TetherSpiceSession:smartcard-db:
    *
    * The NSS database holding [property@SpiceSession:smartcard-certificates].
    */
-  properties[PROP_SMARTCARD_DB] = g_param_spec_string ("smartcard-db", NULL, NULL, NULL, rw);
+  tether_spice_session_properties[PROP_SMARTCARD_DB] = g_param_spec_string ("smartcard-db", NULL, NULL, NULL, rw);
   /**
    * TetherSpiceSession:tls-port:
    *
    * The TLS port, as a string.
    */
-  properties[PROP_TLS_PORT] = g_param_spec_string ("tls-port", NULL, NULL, NULL, rw);
+  tether_spice_session_properties[PROP_TLS_PORT] = g_param_spec_string ("tls-port", NULL, NULL, NULL, rw);
   /**
    * TetherSpiceSession:unix-path:
    *
    * A unix socket to connect every channel to, instead of TCP.
    */
-  properties[PROP_UNIX_PATH] = g_param_spec_string ("unix-path", NULL, NULL, NULL, rwc);
+  tether_spice_session_properties[PROP_UNIX_PATH] = g_param_spec_string ("unix-path", NULL, NULL, NULL, rwc);
   /**
    * TetherSpiceSession:uri:
    *
@@ -1834,13 +1114,13 @@ tether_spice_session_class_init (TetherSpiceSessionClass *klass)
    * a warning (use [method@SpiceSession.load_uri] to get an error instead).
    * Reading it gives the canonical form of [method@SpiceSession.get_uri].
    */
-  properties[PROP_URI] = g_param_spec_string ("uri", NULL, NULL, NULL, rw);
+  tether_spice_session_properties[PROP_URI] = g_param_spec_string ("uri", NULL, NULL, NULL, rw);
   /**
    * TetherSpiceSession:username:
    *
    * The user name for SASL authentication.
    */
-  properties[PROP_USERNAME] = g_param_spec_string ("username", NULL, NULL, NULL, rw);
+  tether_spice_session_properties[PROP_USERNAME] = g_param_spec_string ("username", NULL, NULL, NULL, rw);
   /**
    * TetherSpiceSession:uuid:
    *
@@ -1848,15 +1128,15 @@ tether_spice_session_class_init (TetherSpiceSessionClass *klass)
    * name is a raw pointer; this one is a #GBytes, usable from any language.
    * See also [method@SpiceSession.get_uuid_string].
    */
-  properties[PROP_UUID] = g_param_spec_boxed ("uuid", NULL, NULL, G_TYPE_BYTES, ro);
+  tether_spice_session_properties[PROP_UUID] = g_param_spec_boxed ("uuid", NULL, NULL, G_TYPE_BYTES, ro);
   /**
    * TetherSpiceSession:verify:
    *
    * Which parts of the server's TLS certificate are checked.
    */
-  properties[PROP_VERIFY] = g_param_spec_flags ("verify", NULL, NULL, TETHER_TYPE_SPICE_SESSION_VERIFY,
+  tether_spice_session_properties[PROP_VERIFY] = g_param_spec_flags ("verify", NULL, NULL, TETHER_TYPE_SPICE_SESSION_VERIFY,
                                                 TETHER_SPICE_SESSION_VERIFY_HOSTNAME, rwc);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_object_class_install_properties (object_class, N_PROPS, tether_spice_session_properties);
 
   /**
    * TetherSpiceSession::channel-new:
@@ -1868,7 +1148,7 @@ tether_spice_session_class_init (TetherSpiceSessionClass *klass)
    * enables. Connect to the channel's signals here, and call
    * [method@SpiceChannel.connect] on the channels you want.
    */
-  signals[SIGNAL_CHANNEL_NEW] = g_signal_new ("channel-new", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_FIRST,
+  tether_spice_session_signals[SIGNAL_CHANNEL_NEW] = g_signal_new ("channel-new", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_FIRST,
                                               0, NULL, NULL, NULL, G_TYPE_NONE, 1, TETHER_TYPE_SPICE_CHANNEL);
   /**
    * TetherSpiceSession::channel-destroy:
@@ -1877,7 +1157,7 @@ tether_spice_session_class_init (TetherSpiceSessionClass *klass)
    *
    * A channel is being destroyed (on disconnect).
    */
-  signals[SIGNAL_CHANNEL_DESTROY] = g_signal_new ("channel-destroy", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_FIRST,
+  tether_spice_session_signals[SIGNAL_CHANNEL_DESTROY] = g_signal_new ("channel-destroy", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_FIRST,
                                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, TETHER_TYPE_SPICE_CHANNEL);
   /**
    * TetherSpiceSession::disconnected:
@@ -1886,7 +1166,7 @@ tether_spice_session_class_init (TetherSpiceSessionClass *klass)
    * All channels have been destroyed: after [method@SpiceSession.disconnect],
    * or when the main channel closed or failed.
    */
-  signals[SIGNAL_DISCONNECTED] = g_signal_new ("disconnected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_FIRST,
+  tether_spice_session_signals[SIGNAL_DISCONNECTED] = g_signal_new ("disconnected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_FIRST,
                                                0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   /**
    * TetherSpiceSession::mm-time-reset:
@@ -1895,7 +1175,7 @@ tether_spice_session_class_init (TetherSpiceSessionClass *klass)
    * The server's multimedia clock jumped (by more than a second): audio and
    * video timing should restart.
    */
-  signals[SIGNAL_MM_TIME_RESET] = g_signal_new ("mm-time-reset", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_FIRST,
+  tether_spice_session_signals[SIGNAL_MM_TIME_RESET] = g_signal_new ("mm-time-reset", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_FIRST,
                                                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
