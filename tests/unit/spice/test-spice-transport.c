@@ -24,6 +24,7 @@
 #include "tether-error.h"
 #include "tether-spice-transport-private.h"
 #include "tether-spice-tls-private.h"
+#include "tether-spice-tls-stream-private.h"
 #include "test-spice-session-helpers.h"
 #include "test-spice-session-pki.h"
 
@@ -656,7 +657,7 @@ test_tls (gconstpointer data)
   if (c->expect == NULL)
     {
       g_assert_no_error (r.error);
-      g_assert_true (G_IS_TLS_CONNECTION (r.stream));
+      g_assert_true (TETHER_SPICE_IS_TLS_STREAM (r.stream));
       expect_hello (r.stream);
       close_stream (r.stream);
     }
