@@ -38,8 +38,9 @@
  * - [property@SpiceSession:uuid] is a #GBytes of 16 bytes (spice-gtk exposes
  *   a raw pointer); [method@SpiceSession.get_uuid_string] formats it.
  * - [method@SpiceSession.get_proxy_uri] returns a #GUri.
- * - A [property@SpiceSession:ciphers] text OpenSSL rejects fails the
- *   connection with %TETHER_SPICE_ERROR_TLS (spice-gtk warns and goes on).
+ * - A [property@SpiceSession:ciphers] text OpenSSL rejects fails connecting
+ *   with %TETHER_SPICE_ERROR_TLS before a connection is made (spice-gtk warns,
+ *   connects, and then fails in the TLS handshake).
  * - The session emits no signals while it is being disposed; it just closes
  *   its channels.
  *

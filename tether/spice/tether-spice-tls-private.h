@@ -24,7 +24,7 @@
  * `ciphers` is applied as spice-gtk applies it: SSL_CTX_set_cipher_list()
  * with the property's text (OpenSSL's cipher list syntax). A text OpenSSL
  * rejects (it matches no cipher) fails the connection before it is made
- * (spice-gtk only warns). The list governs TLS 1.2 only: TLS 1.3 suites are
+ * (spice-gtk 0.42 warns, connects, and its handshake then fails). The list governs TLS 1.2 only: TLS 1.3 suites are
  * OpenSSL's (and the system's openssl.cnf) defaults, untouched, so against a
  * server that speaks TLS 1.3 the property restricts nothing; it decides when
  * the server stops at TLS 1.2. This is spice-gtk's behaviour too.
