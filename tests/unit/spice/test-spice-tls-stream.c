@@ -1,0 +1,531 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * TetherSpiceTlsStream against a TLS server made here with OpenSSL alone:
+ * blocking SSL calls on one end of a socket pair, in a thread. The client
+ * end is a GSocketConnection, as in the library.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <gio/gio.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "tether-spice-tls-stream-private.h"
+#include "test-spice-session-helpers.h"
+#include "test-spice-session-pki.h"
+
+#define BIG_SIZE (4u * 1024u * 1024u + 12345u)
+
+typedef enum {
+  SERVE_ECHO,        /* echo everything until the client closes */
+  SERVE_ONE_RECORD,  /* one record of "hello, partial reads", then wait for the close */
+  SERVE_CUT_RECORD,  /* half of a record, then close the socket */
+  SERVE_SILENT,      /* handshake, then read until the client closes, sending nothing */
+} ServeMode;
+
+typedef struct {
+  ServeMode  mode;
+  int        fd;
+  GThread   *thread;
+  gboolean   handshake_ok;
+  gboolean   got_close_notify;
+  gsize      echoed;
+} Server;
+
+#define ONE_RECORD "hello, partial reads"
+
+static gpointer
+server_thread (gpointer data)
+{
+  Server *s = data;
+  SSL_CTX *ctx = pki_server_ctx (pki.server_pem);
+  SSL *ssl = SSL_new (ctx);
+  char buf[16384];
+
+  SSL_set_fd (ssl, s->fd);
+  s->handshake_ok = SSL_accept (ssl) == 1;
+  if (!s->handshake_ok)
+    goto out;
+  switch (s->mode)
+    {
+    case SERVE_ECHO:
+    case SERVE_SILENT:
+      for (;;)
+        {
+          int n = SSL_read (ssl, buf, sizeof buf);
+
+          if (n <= 0)
+            {
+              s->got_close_notify = SSL_get_error (ssl, n) == SSL_ERROR_ZERO_RETURN;
+              break;
+            }
+          if (s->mode == SERVE_ECHO)
+            {
+              if (SSL_write (ssl, buf, n) != n)
+                break;
+              s->echoed += (gsize) n;
+            }
+        }
+      break;
+    case SERVE_ONE_RECORD:
+      g_assert_cmpint (SSL_write (ssl, ONE_RECORD, strlen (ONE_RECORD)), ==, (int) strlen (ONE_RECORD));
+      {
+        int n = SSL_read (ssl, buf, sizeof buf);
+
+        s->got_close_notify = n <= 0 && SSL_get_error (ssl, n) == SSL_ERROR_ZERO_RETURN;
+      }
+      break;
+    case SERVE_CUT_RECORD:
+      {
+        /* The record goes to memory; half of it to the socket. */
+        BIO *mem = BIO_new (BIO_s_mem ());
+        char *rec;
+        long len;
+
+        SSL_set0_wbio (ssl, mem);
+        g_assert_cmpint (SSL_write (ssl, buf, 1000), ==, 1000);
+        len = BIO_get_mem_data (mem, &rec);
+        g_assert_cmpint (len, >, 1000);
+        g_assert_cmpint (write (s->fd, rec, (size_t) len / 2), ==, len / 2);
+        shutdown (s->fd, SHUT_RDWR);
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+out:
+  SSL_free (ssl);
+  SSL_CTX_free (ctx);
+  ERR_clear_error ();
+  close (s->fd);
+  return NULL;
+}
+
+/* A socket pair: the server's end to a thread (or to nobody, when
+ * @mode_or_none is -1: a peer that never answers); the client's end as a
+ * GIOStream. */
+static GIOStream *
+pair_new (int mode_or_none, Server **server_out, int *silent_fd)
+{
+  int fds[2];
+  g_autoptr(GSocket) sock = NULL;
+  GError *error = NULL;
+
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM, 0, fds), ==, 0);
+  sock = g_socket_new_from_fd (fds[0], &error);
+  g_assert_no_error (error);
+  *server_out = NULL;
+  if (mode_or_none >= 0)
+    {
+      Server *s = g_new0 (Server, 1);
+
+      s->mode = (ServeMode) mode_or_none;
+      s->fd = fds[1];
+      s->thread = g_thread_new ("tls-server", server_thread, s);
+      *server_out = s;
+    }
+  else
+    *silent_fd = fds[1];
+  return G_IO_STREAM (g_socket_connection_factory_create_connection (sock));
+}
+
+static void
+server_join (Server *s)
+{
+  g_thread_join (s->thread);
+  g_free (s);
+}
+
+static TetherSpiceTlsStream *
+client_new (GIOStream *base)
+{
+  SSL_CTX *ctx = SSL_CTX_new (TLS_client_method ());
+  SSL *ssl;
+  GError *error = NULL;
+  TetherSpiceTlsStream *tls;
+
+  SSL_CTX_set_verify (ctx, SSL_VERIFY_NONE, NULL);
+  ssl = SSL_new (ctx);
+  SSL_CTX_free (ctx);
+  SSL_set_connect_state (ssl);
+  tls = tether_spice_tls_stream_new (base, ssl, &error);
+  g_assert_no_error (error);
+  return tls;
+}
+
+typedef struct {
+  gboolean done;
+  gboolean ok;
+  gsize    n;
+  GError  *error;
+} Result;
+
+static void
+handshake_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Result *r = user_data;
+
+  r->ok = tether_spice_tls_stream_handshake_finish (TETHER_SPICE_TLS_STREAM (source), result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+read_all_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Result *r = user_data;
+
+  r->ok = g_input_stream_read_all_finish (G_INPUT_STREAM (source), result, &r->n, &r->error);
+  r->done = TRUE;
+}
+
+static void
+read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Result *r = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &r->error);
+
+  r->ok = n >= 0;
+  r->n = n >= 0 ? (gsize) n : 0;
+  r->done = TRUE;
+}
+
+static void
+writev_all_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Result *r = user_data;
+
+  r->ok = g_output_stream_writev_all_finish (G_OUTPUT_STREAM (source), result, &r->n, &r->error);
+  r->done = TRUE;
+}
+
+static void
+close_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Result *r = user_data;
+
+  r->ok = g_io_stream_close_finish (G_IO_STREAM (source), result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+handshake (TetherSpiceTlsStream *tls)
+{
+  Result r = { 0 };
+
+  tether_spice_tls_stream_handshake_async (tls, NULL, handshake_cb, &r);
+  spin_until (&r.done, TEST_TIMEOUT_MS);
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+  g_assert_nonnull (tether_spice_tls_stream_get_protocol (tls));
+  g_assert_nonnull (tether_spice_tls_stream_get_cipher (tls));
+}
+
+static void
+close_stream (TetherSpiceTlsStream *tls)
+{
+  Result r = { 0 };
+
+  g_io_stream_close_async (G_IO_STREAM (tls), G_PRIORITY_DEFAULT, NULL, close_cb, &r);
+  spin_until (&r.done, TEST_TIMEOUT_MS);
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+}
+
+/* 4 MiB and some, in three vectors, echoed: writev_all and read_all at once. */
+static void
+test_echo_big (void)
+{
+  Server *server;
+  g_autoptr(GIOStream) base = pair_new (SERVE_ECHO, &server, NULL);
+  g_autoptr(TetherSpiceTlsStream) tls = client_new (base);
+  g_autofree guint8 *out = g_malloc (BIG_SIZE);
+  g_autofree guint8 *in = g_malloc0 (BIG_SIZE);
+  GOutputVector vectors[3];
+  Result w = { 0 }, r = { 0 };
+
+  for (gsize i = 0; i < BIG_SIZE; i++)
+    out[i] = (guint8) (i * 7 + i / 65536);
+  handshake (tls);
+  vectors[0] = (GOutputVector) { out, 10 };
+  vectors[1] = (GOutputVector) { out + 10, 3u * 1024u * 1024u };
+  vectors[2] = (GOutputVector) { out + 10 + 3u * 1024u * 1024u, BIG_SIZE - 10 - 3u * 1024u * 1024u };
+  g_output_stream_writev_all_async (g_io_stream_get_output_stream (G_IO_STREAM (tls)), vectors, 3,
+                                    G_PRIORITY_DEFAULT, NULL, writev_all_cb, &w);
+  g_input_stream_read_all_async (g_io_stream_get_input_stream (G_IO_STREAM (tls)), in, BIG_SIZE,
+                                 G_PRIORITY_DEFAULT, NULL, read_all_cb, &r);
+  spin_until (&w.done, TEST_TIMEOUT_MS);
+  spin_until (&r.done, TEST_TIMEOUT_MS);
+  g_assert_no_error (w.error);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (w.n, ==, BIG_SIZE);
+  g_assert_cmpuint (r.n, ==, BIG_SIZE);
+  g_assert_true (memcmp (in, out, BIG_SIZE) == 0);
+  close_stream (tls);
+  g_thread_join (server->thread);
+  g_assert_cmpuint (server->echoed, ==, BIG_SIZE);
+  g_free (server);
+}
+
+/* One record read 3 bytes at a time: the rest is in OpenSSL's buffer, not
+ * on the socket, and every read must still complete. */
+static void
+test_partial_reads (void)
+{
+  Server *server;
+  g_autoptr(GIOStream) base = pair_new (SERVE_ONE_RECORD, &server, NULL);
+  g_autoptr(TetherSpiceTlsStream) tls = client_new (base);
+  GInputStream *in;
+  GString *got = g_string_new (NULL);
+
+  handshake (tls);
+  in = g_io_stream_get_input_stream (G_IO_STREAM (tls));
+  while (got->len < strlen (ONE_RECORD))
+    {
+      char buf[3];
+      Result r = { 0 };
+
+      g_input_stream_read_async (in, buf, sizeof buf, G_PRIORITY_DEFAULT, NULL, read_cb, &r);
+      spin_until (&r.done, TEST_TIMEOUT_MS);
+      g_assert_no_error (r.error);
+      g_assert_cmpuint (r.n, >, 0);
+      g_assert_cmpuint (r.n, <=, sizeof buf);
+      g_string_append_len (got, buf, (gssize) r.n);
+      if (got->len > 3)
+        g_assert_true (g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (in)) ||
+                       got->len == strlen (ONE_RECORD));
+    }
+  g_assert_cmpstr (got->str, ==, ONE_RECORD);
+  g_string_free (got, TRUE);
+  close_stream (tls);
+  server_join (server);
+}
+
+/* The server goes away in the middle of a record: a G_IO_ERROR, not a hang
+ * and not a short success. */
+static void
+test_cut_record (void)
+{
+  Server *server;
+  g_autoptr(GIOStream) base = pair_new (SERVE_CUT_RECORD, &server, NULL);
+  g_autoptr(TetherSpiceTlsStream) tls = client_new (base);
+  guint8 buf[1000];
+  Result r = { 0 };
+
+  handshake (tls);
+  g_input_stream_read_all_async (g_io_stream_get_input_stream (G_IO_STREAM (tls)), buf, sizeof buf,
+                                 G_PRIORITY_DEFAULT, NULL, read_all_cb, &r);
+  spin_until (&r.done, TEST_TIMEOUT_MS);
+  g_assert_false (r.ok);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
+  g_assert_cmpuint (r.n, ==, 0);
+  g_clear_error (&r.error);
+  close_stream (tls);
+  server_join (server);
+}
+
+/* Closing sends close_notify (the server sees a clean end) and closes the
+ * base; reading afterwards is G_IO_ERROR_CLOSED. */
+static void
+test_close (void)
+{
+  Server *server;
+  g_autoptr(GIOStream) base = pair_new (SERVE_SILENT, &server, NULL);
+  g_autoptr(TetherSpiceTlsStream) tls = client_new (base);
+  GError *error = NULL;
+  char c;
+
+  handshake (tls);
+  close_stream (tls);
+  g_thread_join (server->thread);
+  g_assert_true (server->got_close_notify);
+  g_free (server);
+  g_assert_true (g_io_stream_is_closed (base));
+  g_assert_cmpint (g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (tls)), &c, 1, NULL, &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_clear_error (&error);
+}
+
+static gboolean
+cancel_later (gpointer data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (data));
+  return G_SOURCE_REMOVE;
+}
+
+static double
+cpu_seconds (void)
+{
+  struct rusage ru;
+
+  g_assert_cmpint (getrusage (RUSAGE_SELF, &ru), ==, 0);
+  return (double) ru.ru_utime.tv_sec + (double) ru.ru_utime.tv_usec / 1e6 + (double) ru.ru_stime.tv_sec +
+         (double) ru.ru_stime.tv_usec / 1e6;
+}
+
+/* A peer that never answers the ClientHello: the handshake waits without
+ * spinning, and cancelling it after 200 ms ends it with CANCELLED. */
+static void
+test_cancel_handshake (void)
+{
+  Server *none;
+  int peer_fd = -1;
+  g_autoptr(GIOStream) base = pair_new (-1, &none, &peer_fd);
+  g_autoptr(TetherSpiceTlsStream) tls = client_new (base);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Result r = { 0 };
+  gint64 start = g_get_monotonic_time ();
+  double cpu = cpu_seconds ();
+  GMainContext *ctx = g_main_context_get_thread_default ();
+
+  tether_spice_tls_stream_handshake_async (tls, cancellable, handshake_cb, &r);
+  g_timeout_add (200, cancel_later, cancellable);
+  while (!r.done)
+    g_main_context_iteration (ctx, TRUE);  /* blocking: CPU time is the stream's */
+  cpu = cpu_seconds () - cpu;
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 190 * 1000);
+  g_test_message ("CPU time while waiting 200 ms: %.1f ms", cpu * 1000);
+  g_assert_cmpfloat (cpu, <, 0.05);
+  close (peer_fd);
+}
+
+/* A read waiting for data that never comes, cancelled. */
+static void
+test_cancel_read (void)
+{
+  Server *server;
+  g_autoptr(GIOStream) base = pair_new (SERVE_SILENT, &server, NULL);
+  g_autoptr(TetherSpiceTlsStream) tls = client_new (base);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  guint8 buf[10];
+  Result r = { 0 };
+  double cpu;
+  GMainContext *ctx = g_main_context_get_thread_default ();
+
+  handshake (tls);
+  cpu = cpu_seconds ();
+  g_input_stream_read_all_async (g_io_stream_get_input_stream (G_IO_STREAM (tls)), buf, sizeof buf,
+                                 G_PRIORITY_DEFAULT, cancellable, read_all_cb, &r);
+  g_timeout_add (200, cancel_later, cancellable);
+  while (!r.done)
+    g_main_context_iteration (ctx, TRUE);
+  cpu = cpu_seconds () - cpu;
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+  g_assert_cmpfloat (cpu, <, 0.05);
+  /* The stream still works after a cancelled read: closing it is clean. */
+  close_stream (tls);
+  server_join (server);
+}
+
+/* The blocking calls (tests' servers use them), on both ends: a client
+ * stream in a thread against the async one. */
+typedef struct {
+  GIOStream *base;
+  gboolean   ok;
+} SyncServer;
+
+static gpointer
+sync_server_thread (gpointer data)
+{
+  SyncServer *s = data;
+  SSL_CTX *ctx = pki_server_ctx (pki.server_pem);
+  SSL *ssl = SSL_new (ctx);
+  TetherSpiceTlsStream *tls;
+  char buf[5];
+  gsize n = 0;
+
+  SSL_CTX_free (ctx);
+  SSL_set_accept_state (ssl);
+  tls = tether_spice_tls_stream_new (s->base, ssl, NULL);
+  s->ok = tether_spice_tls_stream_handshake (tls, NULL, NULL) &&
+          g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (tls)), buf, 5, &n, NULL, NULL) &&
+          n == 5 && memcmp (buf, "ping!", 5) == 0 &&
+          g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (tls)), "pong!", 5, NULL, NULL,
+                                     NULL);
+  g_io_stream_close (G_IO_STREAM (tls), NULL, NULL);
+  g_object_unref (tls);
+  return NULL;
+}
+
+static void
+test_sync_server (void)
+{
+  int fds[2];
+  g_autoptr(GSocket) a = NULL, b = NULL;
+  g_autoptr(GIOStream) base = NULL;
+  g_autoptr(TetherSpiceTlsStream) tls = NULL;
+  SyncServer s = { 0 };
+  GThread *thread;
+  char buf[5];
+  Result w = { 0 }, r = { 0 };
+  GOutputVector v = { "ping!", 5 };
+
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM, 0, fds), ==, 0);
+  a = g_socket_new_from_fd (fds[0], NULL);
+  b = g_socket_new_from_fd (fds[1], NULL);
+  base = G_IO_STREAM (g_socket_connection_factory_create_connection (a));
+  s.base = G_IO_STREAM (g_socket_connection_factory_create_connection (b));
+  thread = g_thread_new ("sync-server", sync_server_thread, &s);
+  tls = client_new (base);
+  handshake (tls);
+  g_output_stream_writev_all_async (g_io_stream_get_output_stream (G_IO_STREAM (tls)), &v, 1, G_PRIORITY_DEFAULT,
+                                    NULL, writev_all_cb, &w);
+  g_input_stream_read_all_async (g_io_stream_get_input_stream (G_IO_STREAM (tls)), buf, 5, G_PRIORITY_DEFAULT,
+                                 NULL, read_all_cb, &r);
+  spin_until (&w.done, TEST_TIMEOUT_MS);
+  spin_until (&r.done, TEST_TIMEOUT_MS);
+  g_assert_no_error (w.error);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (r.n, ==, 5);
+  g_assert_true (memcmp (buf, "pong!", 5) == 0);
+  g_thread_join (thread);
+  g_assert_true (s.ok);
+  g_object_unref (s.base);
+  close_stream (tls);
+}
+
+/* A base whose streams cannot be polled is refused. */
+static void
+test_not_pollable (void)
+{
+  g_autoptr(GInputStream) mem_in = g_memory_input_stream_new ();
+  g_autoptr(GOutputStream) mem_out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GInputStream) in = g_buffered_input_stream_new (mem_in);
+  g_autoptr(GOutputStream) out = g_buffered_output_stream_new (mem_out);
+  g_autoptr(GIOStream) base = g_simple_io_stream_new (in, out);
+  SSL_CTX *ctx = SSL_CTX_new (TLS_client_method ());
+  SSL *ssl = SSL_new (ctx);
+  GError *error = NULL;
+
+  SSL_CTX_free (ctx);
+  g_assert_null (tether_spice_tls_stream_new (base, ssl, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  tether_test_init (&argc, &argv);
+  pki_init ();
+  g_test_add_func ("/spice/tls-stream/echo-4mib", test_echo_big);
+  g_test_add_func ("/spice/tls-stream/partial-reads", test_partial_reads);
+  g_test_add_func ("/spice/tls-stream/cut-record", test_cut_record);
+  g_test_add_func ("/spice/tls-stream/close", test_close);
+  g_test_add_func ("/spice/tls-stream/cancel-handshake", test_cancel_handshake);
+  g_test_add_func ("/spice/tls-stream/cancel-read", test_cancel_read);
+  g_test_add_func ("/spice/tls-stream/sync-server", test_sync_server);
+  g_test_add_func ("/spice/tls-stream/not-pollable", test_not_pollable);
+  ret = g_test_run ();
+  pki_clear ();
+  return ret;
+}
