@@ -2,7 +2,9 @@
 /*
  * TetherSpiceTlsStream against a TLS server made here with OpenSSL alone:
  * blocking SSL calls on one end of a socket pair, in a thread. The client
- * end is a GSocketConnection, as in the library.
+ * end is a GSocketConnection, as in the library. Last, the whole transport
+ * through an HTTPS proxy: TLS inside TLS, the proxy also OpenSSL alone, with
+ * the test CA as the system's trust store (SSL_CERT_FILE).
  */
 #include "config.h"
 
@@ -15,7 +17,11 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <netinet/in.h>
+#include <glib/gstdio.h>
+
 #include "tether-spice-tls-stream-private.h"
+#include "tether-spice-transport-private.h"
 #include "test-spice-session-helpers.h"
 #include "test-spice-session-pki.h"
 
@@ -510,13 +516,133 @@ test_not_pollable (void)
   g_clear_error (&error);
 }
 
+/* An HTTPS proxy in a thread: TLS, CONNECT, 200, then the SPICE server's
+ * TLS inside the proxy's, and "hello" from the server. */
+typedef struct {
+  int      listen_fd;
+  guint16  port;
+  GString *request;
+  gboolean inner_ok;
+} HttpsProxy;
+
+static gpointer
+https_proxy_thread (gpointer data)
+{
+  HttpsProxy *p = data;
+  SSL_CTX *ctx = pki_server_ctx (pki.server_pem);
+  SSL *outer = SSL_new (ctx), *inner = SSL_new (ctx);
+  BIO *through_outer = BIO_new (BIO_f_ssl ());
+  int fd = accept (p->listen_fd, NULL, NULL);
+  char c;
+
+  g_assert_cmpint (fd, >=, 0);
+  SSL_set_fd (outer, fd);
+  if (SSL_accept (outer) != 1)
+    goto out;
+  while (!g_str_has_suffix (p->request->str, "\r\n\r\n") && p->request->len < 4096 && SSL_read (outer, &c, 1) == 1)
+    g_string_append_c (p->request, c);
+  SSL_write (outer, "HTTP/1.1 200 OK\r\n\r\n", 19);
+  BIO_set_ssl (through_outer, outer, BIO_NOCLOSE);
+  SSL_set_bio (inner, through_outer, through_outer);
+  through_outer = NULL;
+  if (SSL_accept (inner) == 1 && SSL_write (inner, "hello", 5) == 5)
+    {
+      p->inner_ok = TRUE;
+      (void) SSL_read (inner, &c, 1);  /* until the client closes */
+    }
+out:
+  BIO_free (through_outer);
+  SSL_free (inner);
+  SSL_free (outer);
+  SSL_CTX_free (ctx);
+  ERR_clear_error ();
+  close (fd);
+  return NULL;
+}
+
+static void
+transport_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GIOStream **out = user_data;
+  GError *error = NULL;
+
+  *out = tether_spice_transport_connect_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_https_proxy (void)
+{
+  HttpsProxy proxy = { 0 };
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof addr;
+  TetherSpiceTransportParams p;
+  GIOStream *stream = NULL;
+  TetherSpiceTlsStream *outer;
+  GThread *thread;
+  char buf[5];
+  Result r = { 0 };
+
+  proxy.listen_fd = socket (AF_INET, SOCK_STREAM, 0);
+  g_assert_cmpint (bind (proxy.listen_fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (listen (proxy.listen_fd, 1), ==, 0);
+  g_assert_cmpint (getsockname (proxy.listen_fd, (struct sockaddr *) &addr, &len), ==, 0);
+  proxy.port = ntohs (addr.sin_port);
+  proxy.request = g_string_new (NULL);
+  thread = g_thread_new ("https-proxy", https_proxy_thread, &proxy);
+
+  tether_spice_transport_params_init (&p);
+  p.kind = TETHER_SPICE_TRANSPORT_TCP;
+  p.host = g_strdup ("localhost");
+  p.port = 5999;
+  p.tls = TRUE;
+  p.tls_params.verify = TETHER_SPICE_SESSION_VERIFY_HOSTNAME;
+  p.tls_params.host = g_strdup ("localhost");
+  p.tls_params.ca = g_bytes_new (pki.ca_pem, strlen (pki.ca_pem));
+  p.use_proxy = TRUE;
+  p.proxy.https = TRUE;
+  p.proxy.host = g_strdup ("127.0.0.1");  /* checked against the system store: SSL_CERT_FILE */
+  p.proxy.port = proxy.port;
+  tether_spice_transport_connect_async (&p, NULL, transport_cb, &stream);
+  while (stream == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (TETHER_SPICE_IS_TLS_STREAM (stream));
+  outer = TETHER_SPICE_TLS_STREAM (tether_spice_tls_stream_get_base (TETHER_SPICE_TLS_STREAM (stream)));
+  g_assert_true (TETHER_SPICE_IS_TLS_STREAM (outer));
+  g_assert_true (G_IS_SOCKET_CONNECTION (tether_spice_tls_stream_get_base (outer)));
+  g_input_stream_read_all_async (g_io_stream_get_input_stream (stream), buf, 5, G_PRIORITY_DEFAULT, NULL,
+                                 read_all_cb, &r);
+  spin_until (&r.done, TEST_TIMEOUT_MS);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (r.n, ==, 5);
+  g_assert_true (memcmp (buf, "hello", 5) == 0);
+  close_stream (TETHER_SPICE_TLS_STREAM (stream));
+  g_object_unref (stream);
+  g_thread_join (thread);
+  g_assert_true (proxy.inner_ok);
+  g_assert_cmpstr (proxy.request->str, ==, "CONNECT localhost:5999 HTTP/1.0\r\nHost: localhost:5999\r\n\r\n");
+  g_string_free (proxy.request, TRUE);
+  close (proxy.listen_fd);
+}
+
 int
 main (int argc, char **argv)
 {
   int ret;
 
+  g_autofree char *dir = NULL;
+  g_autofree char *ca_file = NULL;
+
   tether_test_init (&argc, &argv);
   pki_init ();
+  /* The system trust store is the test CA here (read once per process). */
+  dir = g_dir_make_tmp ("tether-tls-XXXXXX", NULL);
+  g_assert_nonnull (dir);
+  ca_file = g_build_filename (dir, "ca.pem", NULL);
+  g_assert_true (g_file_set_contents (ca_file, pki.ca_pem, -1, NULL));
+  g_setenv ("SSL_CERT_FILE", ca_file, TRUE);
+  g_setenv ("SSL_CERT_DIR", dir, TRUE);
   g_test_add_func ("/spice/tls-stream/echo-4mib", test_echo_big);
   g_test_add_func ("/spice/tls-stream/partial-reads", test_partial_reads);
   g_test_add_func ("/spice/tls-stream/cut-record", test_cut_record);
@@ -525,7 +651,10 @@ main (int argc, char **argv)
   g_test_add_func ("/spice/tls-stream/cancel-read", test_cancel_read);
   g_test_add_func ("/spice/tls-stream/sync-server", test_sync_server);
   g_test_add_func ("/spice/tls-stream/not-pollable", test_not_pollable);
+  g_test_add_func ("/spice/tls-stream/https-proxy", test_https_proxy);
   ret = g_test_run ();
   pki_clear ();
+  g_unlink (ca_file);
+  g_rmdir (dir);
   return ret;
 }
