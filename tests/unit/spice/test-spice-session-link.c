@@ -705,6 +705,8 @@ test_link_happy (void)
   g_assert_true (c.opened);
   g_assert_nonnull (c.main_channel);
   g_assert_cmpint (tether_spice_channel_get_state (c.main_channel), ==, TETHER_SPICE_CHANNEL_STATE_READY);
+  g_assert_null (tether_spice_channel_get_tls_protocol (c.main_channel));
+  g_assert_null (tether_spice_channel_get_tls_cipher (c.main_channel));
   g_assert_true (tether_spice_channel_test_common_capability (c.main_channel, 3));
   /* Wait for the second PONG (all messages handled). */
   while (!done)
@@ -977,6 +979,8 @@ test_link_need_secured (void)
   g_assert_true (c.opened);
   g_assert_cmpuint (c.events->len, ==, 1);
   g_assert_true (tether_spice_channel_is_tls (c.main_channel));
+  g_assert_true (g_str_has_prefix (tether_spice_channel_get_tls_protocol (c.main_channel), "TLSv1."));
+  g_assert_nonnull (tether_spice_channel_get_tls_cipher (c.main_channel));
   g_object_get (c.main_channel, "socket", &sock, NULL);
   g_assert_true (G_IS_SOCKET (sock));
   while (!g_atomic_int_get (&f->reached))
