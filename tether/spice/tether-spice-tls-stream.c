@@ -200,13 +200,16 @@ tls_conn_begin (TlsConn *c)
 }
 
 /* A source that fires when the base stream may have what OpenSSL waits
- * for, as a pollable source of @owner (one of the TLS streams). */
+ * for, as a pollable source of @owner (one of the TLS streams). A reader
+ * (@owner the input stream) is ready at once when OpenSSL holds decrypted
+ * bytes; a writer is not: that would spin while the socket is full. */
 static GSource *
 tls_conn_source (TlsConn *c, gpointer owner, GIOCondition wants, GCancellable *cancellable)
 {
   g_autoptr(GSource) child = NULL;
+  gboolean reader = G_IS_INPUT_STREAM (owner);
 
-  if (SSL_pending (c->ssl) > 0 || c->closed)
+  if (c->closed || (reader && SSL_pending (c->ssl) > 0))
     child = g_timeout_source_new (0);
   else if (wants == G_IO_OUT)
     child = g_pollable_output_stream_create_source (c->base_out, NULL);

@@ -32,6 +32,7 @@ typedef enum {
   SERVE_ONE_RECORD,  /* one record of "hello, partial reads", then wait for the close */
   SERVE_CUT_RECORD,  /* half of a record, then close the socket */
   SERVE_SILENT,      /* handshake, then read until the client closes, sending nothing */
+  SERVE_NO_READING,  /* one record, then no reading until released, then read until the end */
 } ServeMode;
 
 typedef struct {
@@ -41,6 +42,7 @@ typedef struct {
   gboolean   handshake_ok;
   gboolean   got_close_notify;
   gsize      echoed;
+  gint       release;    /* SERVE_NO_READING */
 } Server;
 
 #define ONE_RECORD "hello, partial reads"
@@ -85,6 +87,13 @@ server_thread (gpointer data)
 
         s->got_close_notify = n <= 0 && SSL_get_error (ssl, n) == SSL_ERROR_ZERO_RETURN;
       }
+      break;
+    case SERVE_NO_READING:
+      g_assert_cmpint (SSL_write (ssl, ONE_RECORD, strlen (ONE_RECORD)), ==, (int) strlen (ONE_RECORD));
+      while (!g_atomic_int_get (&s->release))
+        g_usleep (1000);
+      while (SSL_read (ssl, buf, sizeof buf) > 0)
+        ;
       break;
     case SERVE_CUT_RECORD:
       {
@@ -430,6 +439,47 @@ test_cancel_read (void)
   server_join (server);
 }
 
+/* A write blocked on a full socket while decrypted bytes wait to be read:
+ * the writer waits without spinning (a source made ready by the pending
+ * read data would spin), and cancelling it works. */
+static void
+test_write_blocked_with_pending_read (void)
+{
+  Server *server;
+  g_autoptr(GIOStream) base = pair_new (SERVE_NO_READING, &server, NULL);
+  g_autoptr(TetherSpiceTlsStream) tls = client_new (base);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree guint8 *big = g_malloc0 (8u * 1024u * 1024u);
+  GOutputVector v = { big, 8u * 1024u * 1024u };
+  char c;
+  Result r = { 0 }, w = { 0 };
+  double cpu;
+  GMainContext *ctx = g_main_context_get_thread_default ();
+
+  handshake (tls);
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (tls)), &c, 1, G_PRIORITY_DEFAULT, NULL,
+                             read_cb, &r);
+  spin_until (&r.done, TEST_TIMEOUT_MS);
+  g_assert_no_error (r.error);
+  g_assert_cmpint (c, ==, ONE_RECORD[0]);
+  g_assert_cmpint (SSL_pending (tether_spice_tls_stream_get_ssl (tls)), ==, (int) strlen (ONE_RECORD) - 1);
+  cpu = cpu_seconds ();
+  g_output_stream_writev_all_async (g_io_stream_get_output_stream (G_IO_STREAM (tls)), &v, 1, G_PRIORITY_DEFAULT,
+                                    cancellable, writev_all_cb, &w);
+  g_timeout_add (200, cancel_later, cancellable);
+  while (!w.done)
+    g_main_context_iteration (ctx, TRUE);
+  cpu = cpu_seconds () - cpu;
+  g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&w.error);
+  g_assert_cmpuint (w.n, <, v.size);
+  g_test_message ("CPU time with the write blocked for 200 ms: %.1f ms", cpu * 1000);
+  g_assert_cmpfloat (cpu, <, 0.08);
+  g_atomic_int_set (&server->release, 1);
+  close_stream (tls);
+  server_join (server);
+}
+
 /* The blocking calls (tests' servers use them), on both ends: a client
  * stream in a thread against the async one. */
 typedef struct {
@@ -649,6 +699,7 @@ main (int argc, char **argv)
   g_test_add_func ("/spice/tls-stream/close", test_close);
   g_test_add_func ("/spice/tls-stream/cancel-handshake", test_cancel_handshake);
   g_test_add_func ("/spice/tls-stream/cancel-read", test_cancel_read);
+  g_test_add_func ("/spice/tls-stream/write-blocked-pending-read", test_write_blocked_with_pending_read);
   g_test_add_func ("/spice/tls-stream/sync-server", test_sync_server);
   g_test_add_func ("/spice/tls-stream/not-pollable", test_not_pollable);
   g_test_add_func ("/spice/tls-stream/https-proxy", test_https_proxy);
