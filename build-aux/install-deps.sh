@@ -12,7 +12,7 @@ build_pkgs=(
   libssh-dev libssl-dev libpixman-1-dev liblz4-dev zlib1g-dev libjpeg62-turbo-dev
   libopus-dev libpng-dev libsasl2-dev
 )
-test_pkgs=( python3 python3-gi openssh-client procps iproute2 glib-networking libgnutls28-dev
+test_pkgs=( python3 python3-gi openssh-client procps iproute2
   libspice-server-dev spice-client-gtk gir1.2-spiceclientglib-2.0 sasl2-bin libsasl2-modules )
 fuzz_pkgs=( clang-14 libclang-rt-14-dev llvm-14 )
 bench_pkgs=( hyperfine time )

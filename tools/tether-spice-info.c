@@ -19,6 +19,8 @@ typedef struct {
   GArray     *common_caps;   /* guint bit numbers */
   GArray     *caps;
   char       *error;         /* why linking failed, or NULL */
+  char       *tls_protocol;  /* over TLS: "TLSv1.3", ... */
+  char       *tls_cipher;
 } ChannelInfo;
 
 static void
@@ -29,6 +31,20 @@ channel_info_clear (gpointer data)
   g_clear_pointer (&c->common_caps, g_array_unref);
   g_clear_pointer (&c->caps, g_array_unref);
   g_clear_pointer (&c->error, g_free);
+  g_clear_pointer (&c->tls_protocol, g_free);
+  g_clear_pointer (&c->tls_cipher, g_free);
+}
+
+static void
+json_tls (TetherSpiceJsonWriter *w, const ChannelInfo *c)
+{
+  tether_spice_json_key (w, "tls");
+  tether_spice_json_begin_object (w);
+  tether_spice_json_key (w, "version");
+  tether_spice_json_string (w, c->tls_protocol);
+  tether_spice_json_key (w, "cipher");
+  tether_spice_json_string (w, c->tls_cipher);
+  tether_spice_json_end_object (w);
 }
 
 static GArray *
@@ -120,6 +136,14 @@ print_json (TetherSpiceSession *session, const char *name, const char *uuid, int
   tether_spice_json_string (w, mouse_mode_name (mouse_mode));
   tether_spice_json_key (w, "agent_connected");
   tether_spice_json_bool (w, agent);
+  /* The main channel's TLS, when it has it. */
+  for (guint i = 0; i < infos->len; i++)
+    {
+      ChannelInfo *c = &g_array_index (infos, ChannelInfo, i);
+
+      if (c->type == 1 && c->tls_protocol != NULL)
+        json_tls (w, c);
+    }
   tether_spice_json_key (w, "channels");
   tether_spice_json_begin_array (w);
   for (guint i = 0; i < infos->len; i++)
@@ -141,6 +165,8 @@ print_json (TetherSpiceSession *session, const char *name, const char *uuid, int
         {
           json_caps (w, "common_caps", "common_cap_names", c->common_caps, c->type, TRUE);
           json_caps (w, "caps", "cap_names", c->caps, c->type, FALSE);
+          if (c->tls_protocol != NULL)
+            json_tls (w, c);
         }
       if (c->error != NULL)
         {
@@ -203,6 +229,8 @@ print_text (const char *name, const char *uuid, int mouse_mode, gboolean agent, 
           text_caps (line, c->common_caps, c->type, TRUE);
           g_string_append (line, "; caps:");
           text_caps (line, c->caps, c->type, FALSE);
+          if (c->tls_protocol != NULL)
+            g_string_append_printf (line, "; TLS: %s %s", c->tls_protocol, c->tls_cipher);
         }
       else if (c->error != NULL)
         {
@@ -307,6 +335,11 @@ tether_tool_spice_info (int argc, char **argv)
         {
           c->common_caps = read_caps (ch, TRUE);
           c->caps = read_caps (ch, FALSE);
+          if (tether_spice_channel_get_tls_protocol (ch) != NULL)
+            {
+              c->tls_protocol = g_strdup (tether_spice_channel_get_tls_protocol (ch));
+              c->tls_cipher = g_strdup (tether_spice_channel_get_tls_cipher (ch));
+            }
         }
     }
   g_list_free (channels);

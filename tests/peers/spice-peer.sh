@@ -16,6 +16,10 @@
 #   --tls                    also open a TLS port (shared test CA / server cert)
 #   --tls-only               TLS port only, no plain port (implies --tls)
 #   --tls-channel CH         force channel CH onto TLS (repeatable; implies --tls)
+#   --tls12-only             the server speaks TLS 1.2 at most (QEMU runs with
+#                            OPENSSL_CONF pointing at <instance>/openssl.cnf whose
+#                            system_default sets MaxProtocol = TLSv1.2), so the
+#                            client's TLS <= 1.2 cipher list decides (implies --tls)
 #   --unix                   listen on a unix socket instead of TCP (no TLS possible)
 #   --image-compression X    quic|lz|glz|auto_glz|auto_lz|off (QEMU 7.2 has no lz4)
 #   --jpeg-wan-compression X / --zlib-glz-wan-compression X   always|never|auto
@@ -250,7 +254,7 @@ cmd_start() {
     if (($#)) && [[ $1 != -* ]]; then name=$1; shift; fi
     valid_name "$name" || die "bad instance name: $name" 2
 
-    local password='' sasl='' tls=0 tls_only=0 unix=0 audio=0 agent=0 replace=0 have_pw=0
+    local password='' sasl='' tls=0 tls_only=0 tls12_only=0 unix=0 audio=0 agent=0 replace=0 have_pw=0
     local image='' jpeg='' zlib='' video=off boot_menu='' vmname="tether-spice-$name" uuid
     local tls_channels=() ports=()
     uuid=$(uuid_for "$name")
@@ -269,6 +273,7 @@ cmd_start() {
             sasl=$2; shift ;;
         --tls) tls=1 ;;
         --tls-only) tls=1; tls_only=1 ;;
+        --tls12-only) tls=1; tls12_only=1 ;;
         --tls-channel)
             need "$@"
             oneof "$1" "$2" main display inputs cursor playback record smartcard usbredir port webdav default
@@ -308,7 +313,7 @@ cmd_start() {
 
     # Canonical description of the requested instance, to compare with a running one.
     local spec
-    spec=$(printf '%s\n' "password=$have_pw:$password" "sasl=$sasl" "tls=$tls" "tls-only=$tls_only" \
+    spec=$(printf '%s\n' "password=$have_pw:$password" "sasl=$sasl" "tls=$tls" "tls-only=$tls_only" "tls12-only=$tls12_only" \
         "tls-channels=${tls_channels[*]-}" "unix=$unix" "image=$image" "jpeg=$jpeg" "zlib=$zlib" \
         "video=$video" "boot-menu=$boot_menu" "audio=$audio" "agent=$agent" "ports=${ports[*]-}" "name=$vmname" "uuid=$uuid")
 
@@ -358,6 +363,25 @@ cmd_start() {
         spice_tail+=",sasl=on"
         sasl_env=(SASL_CONF_PATH="$dir/sasl")
     fi
+    local ssl_env=()
+    if ((tls12_only)); then
+        # OpenSSL reads it when spice-server makes its TLS context.
+        cat >"$dir/openssl.cnf" <<'CNF'
+openssl_conf = openssl_init
+
+[openssl_init]
+ssl_conf = ssl_sect
+
+[ssl_sect]
+system_default = system_default_sect
+
+[system_default_sect]
+MinProtocol = TLSv1.2
+MaxProtocol = TLSv1.2
+CipherString = DEFAULT:@SECLEVEL=2
+CNF
+        ssl_env=(OPENSSL_CONF="$dir/openssl.cnf")
+    fi
     local ch
     for ch in "${tls_channels[@]}"; do spice_tail+=",tls-channel=$ch"; done
     [[ -n $image ]] && spice_tail+=",image-compression=$image"
@@ -401,7 +425,7 @@ cmd_start() {
         rc=0
         # The test environment's GLib debug settings must not reach QEMU: with
         # G_DEBUG=fatal-warnings it aborts on spice-server's first warning.
-        run_closed env -u G_DEBUG -u G_SLICE -u MALLOC_PERTURB_ -u G_MESSAGES_DEBUG "${sasl_env[@]}" \
+        run_closed env -u G_DEBUG -u G_SLICE -u MALLOC_PERTURB_ -u G_MESSAGES_DEBUG "${sasl_env[@]}" "${ssl_env[@]}" \
             "$QEMU" -machine accel=tcg -m 64 -nodefaults -vga qxl -display none \
             -daemonize -pidfile "$dir/qemu.pid" \
             -qmp "unix:$(qv "$qmp"),server=on,wait=off" \

@@ -9,8 +9,10 @@
 #include "tether-enum-types.h"
 #include "tether-spice-channel.h"
 #include "tether-spice-channel-private.h"
+#include "tether-spice-layer-stream-private.h"
 #include "tether-spice-session-private.h"
 #include "tether-spice-transport-private.h"
+#include "tether-spice-tls-stream-private.h"
 #include "tether-spice-main-channel.h"
 #include "tether-spice-display-channel.h"
 #include "tether-spice-inputs-channel.h"
@@ -367,6 +369,49 @@ tether_spice_channel_get_session (TetherSpiceChannel *self)
 {
   g_return_val_if_fail (TETHER_IS_SPICE_CHANNEL (self), NULL);
   return PRIV (self)->session;
+}
+
+/**
+ * tether_spice_channel_get_tls_protocol:
+ * @self: a channel
+ *
+ * The TLS protocol version of the channel's connection, as OpenSSL names it.
+ *
+ * Returns: (transfer none) (nullable): "TLSv1.2" or "TLSv1.3" while the
+ *   channel is connected over TLS, else %NULL
+ */
+const char *
+tether_spice_channel_get_tls_protocol (TetherSpiceChannel *self)
+{
+  TetherSpiceChannelPrivate *priv;
+
+  g_return_val_if_fail (TETHER_IS_SPICE_CHANNEL (self), NULL);
+  priv = PRIV (self);
+  if (!TETHER_SPICE_IS_TLS_STREAM (priv->stream))
+    return NULL;
+  return tether_spice_tls_stream_get_protocol (TETHER_SPICE_TLS_STREAM (priv->stream));
+}
+
+/**
+ * tether_spice_channel_get_tls_cipher:
+ * @self: a channel
+ *
+ * The cipher suite of the channel's TLS connection, by OpenSSL's name
+ * ("TLS_AES_256_GCM_SHA384", "ECDHE-RSA-AES128-GCM-SHA256", ...).
+ *
+ * Returns: (transfer none) (nullable): the cipher suite while the channel is
+ *   connected over TLS, else %NULL
+ */
+const char *
+tether_spice_channel_get_tls_cipher (TetherSpiceChannel *self)
+{
+  TetherSpiceChannelPrivate *priv;
+
+  g_return_val_if_fail (TETHER_IS_SPICE_CHANNEL (self), NULL);
+  priv = PRIV (self);
+  if (!TETHER_SPICE_IS_TLS_STREAM (priv->stream))
+    return NULL;
+  return tether_spice_tls_stream_get_cipher (TETHER_SPICE_TLS_STREAM (priv->stream));
 }
 
 /**
@@ -1130,19 +1175,13 @@ find_socket (GIOStream *stream)
     {
       if (G_IS_SOCKET_CONNECTION (stream))
         return g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
-      /* A TLS connection or a security layer (tether-spice-layer-stream.c)
-       * over the socket: both name their base stream. */
-      if (g_object_class_find_property (G_OBJECT_GET_CLASS (stream), "base-io-stream") == NULL)
+      /* Borrowed: a TLS stream or a security layer keeps its base stream. */
+      if (TETHER_SPICE_IS_TLS_STREAM (stream))
+        stream = tether_spice_tls_stream_get_base (TETHER_SPICE_TLS_STREAM (stream));
+      else if (TETHER_SPICE_IS_LAYER_STREAM (stream))
+        stream = tether_spice_layer_stream_get_base (TETHER_SPICE_LAYER_STREAM (stream));
+      else
         return NULL;
-      /* Borrowed: the wrapping stream keeps its base stream. */
-      {
-        GIOStream *base = NULL;
-
-        g_object_get (stream, "base-io-stream", &base, NULL);
-        stream = base;
-        if (base != NULL)
-          g_object_unref (base);
-      }
     }
   return NULL;
 }

@@ -110,6 +110,10 @@ int           tether_spice_channel_get_channel_id       (TetherSpiceChannel *sel
 TETHER_AVAILABLE_IN_0_1
 guint64       tether_spice_channel_get_total_read_bytes (TetherSpiceChannel *self);
 TETHER_AVAILABLE_IN_0_1
+const char   *tether_spice_channel_get_tls_protocol     (TetherSpiceChannel *self);
+TETHER_AVAILABLE_IN_0_1
+const char   *tether_spice_channel_get_tls_cipher       (TetherSpiceChannel *self);
+TETHER_AVAILABLE_IN_0_1
 gboolean      tether_spice_channel_test_capability      (TetherSpiceChannel *self,
                                                          guint32             cap);
 TETHER_AVAILABLE_IN_0_1

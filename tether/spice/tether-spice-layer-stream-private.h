@@ -66,4 +66,7 @@ GIOStream *tether_spice_layer_stream_new (GIOStream                   *base,
                                           gpointer                     codec,
                                           gsize                        max_chunk);
 
+/* The stream under the layer (borrowed). */
+GIOStream *tether_spice_layer_stream_get_base (TetherSpiceLayerStream      *self);
+
 G_END_DECLS

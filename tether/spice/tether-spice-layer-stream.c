@@ -572,3 +572,10 @@ tether_spice_layer_stream_new (GIOStream                   *base,
   self->out = G_OUTPUT_STREAM (out);
   return G_IO_STREAM (self);
 }
+
+GIOStream *
+tether_spice_layer_stream_get_base (TetherSpiceLayerStream *self)
+{
+  g_return_val_if_fail (TETHER_SPICE_IS_LAYER_STREAM (self), NULL);
+  return self->layer->base;
+}

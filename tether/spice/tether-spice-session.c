@@ -38,8 +38,9 @@
  * - [property@SpiceSession:uuid] is a #GBytes of 16 bytes (spice-gtk exposes
  *   a raw pointer); [method@SpiceSession.get_uuid_string] formats it.
  * - [method@SpiceSession.get_proxy_uri] returns a #GUri.
- * - [property@SpiceSession:ciphers] is kept but not applied: GIO's TLS backend
- *   takes cipher priorities only process-wide (`G_TLS_GNUTLS_PRIORITY`).
+ * - A [property@SpiceSession:ciphers] text OpenSSL rejects fails connecting
+ *   with %TETHER_SPICE_ERROR_TLS before a connection is made (spice-gtk warns,
+ *   connects, and then fails in the TLS handshake).
  * - The session emits no signals while it is being disposed; it just closes
  *   its channels.
  *
@@ -934,9 +935,15 @@ tether_spice_session_class_init (TetherSpiceSessionClass *klass)
   /**
    * TetherSpiceSession:ciphers:
    *
-   * The TLS cipher list (OpenSSL syntax in spice-gtk). Kept for
-   * compatibility but not applied: GIO's TLS backend takes priorities only
-   * process-wide, from the `G_TLS_GNUTLS_PRIORITY` environment variable.
+   * The TLS cipher list in OpenSSL's syntax (`openssl ciphers`), applied to
+   * TLS channels as spice-gtk applies it, with SSL_CTX_set_cipher_list():
+   * for example `ECDHE-RSA-AES256-GCM-SHA384` or `HIGH:!aNULL`. It governs
+   * TLS 1.2 only: with a server that speaks TLS 1.3 the suite is one of
+   * OpenSSL's TLS 1.3 defaults whatever the list says. A text OpenSSL
+   * rejects (it matches no cipher) makes connecting fail with
+   * %TETHER_SPICE_ERROR_TLS before any connection is made. %NULL or empty:
+   * OpenSSL's defaults. [method@SpiceChannel.get_tls_cipher] tells which
+   * suite a channel got.
    */
   tether_spice_session_properties[PROP_CIPHERS] = g_param_spec_string ("ciphers", NULL, NULL, NULL, rw);
   /**

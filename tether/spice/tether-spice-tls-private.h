@@ -2,24 +2,32 @@
 #pragma once
 
 /*
- * TLS for SPICE channels (docs/spice-protocol.md §2.3), through GIO's TLS
- * backend (glib-networking) with Tether's own certificate checks:
+ * TLS for SPICE channels (docs/spice-protocol.md §2.3), through OpenSSL
+ * (TetherSpiceTlsStream, tether-spice-tls-stream-private.h), with the
+ * certificate checks spice-gtk makes:
  *
- * - the TLS connection gets no certificate database, so every handshake asks
- *   `accept-certificate`, where Tether decides with the session's `verify`
- *   flags, in spice-gtk's order: a pinned public key that matches is accepted
- *   at once; otherwise the chain must be trusted (anchors from `ca` and
- *   `ca-file`, or the system's trust store when neither is given), and then
- *   the subject (SUBJECT, which wins) or the host name (HOSTNAME) must match;
- * - certificates and keys are examined with OpenSSL (DER in, no I/O).
+ * - OpenSSL's own check of the server's chain is replaced (a certificate
+ *   verify callback, inside the handshake, so a refusal aborts it with an
+ *   alert): Tether decides with the session's `verify` flags, in spice-gtk's
+ *   order: a pinned public key that matches is accepted at once; otherwise
+ *   the chain must be trusted (anchors from `ca` and `ca-file`, or the
+ *   system's trust store when neither gives any: OpenSSL's default paths,
+ *   loaded once per process on first need), and then the subject (SUBJECT,
+ *   which wins) or the host name (HOSTNAME) must match;
+ * - TLS 1.2 at least; SNI carries the host name when it is a name, not an
+ *   address; no renegotiation, no compression.
  *
  * Failures are TETHER_SPICE_ERROR_TLS errors whose message gives the reason:
- * unknown CA, expired, bad identity, subject mismatch, public key mismatch.
+ * unknown CA, expired, bad identity, subject mismatch, public key mismatch;
+ * other handshake failures read "TLS handshake failed: <OpenSSL's reason>".
  *
- * The `ciphers` property cannot be applied per connection: glib-networking
- * with GnuTLS takes priority strings only process-wide (the
- * G_TLS_GNUTLS_PRIORITY environment variable, read once). A non-empty
- * `ciphers` value is reported once with g_message() and otherwise ignored.
+ * `ciphers` is applied as spice-gtk applies it: SSL_CTX_set_cipher_list()
+ * with the property's text (OpenSSL's cipher list syntax). A text OpenSSL
+ * rejects (it matches no cipher) fails the connection before it is made
+ * (spice-gtk 0.42 warns, connects, and its handshake then fails). The list governs TLS 1.2 only: TLS 1.3 suites are
+ * OpenSSL's (and the system's openssl.cnf) defaults, untouched, so against a
+ * server that speaks TLS 1.3 the property restricts nothing; it decides when
+ * the server stops at TLS 1.2. This is spice-gtk's behaviour too.
  */
 
 #include <gio/gio.h>
@@ -34,6 +42,7 @@ G_BEGIN_DECLS
 #define TETHER_SPICE_CA_MAX_SIZE             (1024u * 1024u)
 #define TETHER_SPICE_CA_MAX_CERTS            256u
 #define TETHER_SPICE_PUBKEY_MAX_SIZE         (16u * 1024u)
+#define TETHER_SPICE_CIPHERS_MAX_LENGTH      4096u
 
 typedef struct {
   char *key;    /* an attribute name: C, ST, L, O, OU, CN, ... or a dotted OID */
@@ -60,14 +69,15 @@ typedef struct {
   char   *ca_file;       /* may be NULL */
   char   *cert_subject;  /* may be NULL */
   GBytes *pubkey;        /* DER SubjectPublicKeyInfo, may be NULL */
-  char   *ciphers;       /* may be NULL; see above */
+  char   *ciphers;       /* OpenSSL cipher list, may be NULL; see above */
 } TetherSpiceTlsParams;
 
 void       tether_spice_tls_params_copy  (TetherSpiceTlsParams       *dest,
                                           const TetherSpiceTlsParams *src);
 void       tether_spice_tls_params_clear (TetherSpiceTlsParams       *params);
 
-/* Runs a TLS client handshake over @base and checks the server. */
+/* Runs a TLS client handshake over @base (whose streams must be pollable)
+ * and checks the server; the result is a TetherSpiceTlsStream. */
 void       tether_spice_tls_wrap_async   (GIOStream                  *base,
                                           const TetherSpiceTlsParams *params,
                                           GCancellable               *cancellable,
@@ -86,9 +96,14 @@ gboolean   tether_spice_tls_check_leaf   (const TetherSpiceTlsParams *params,
                                           GTlsCertificateFlags        chain_flags,
                                           GError                    **error);
 
-/* Splits PEM text into certificates (at most TETHER_SPICE_CA_MAX_CERTS). */
-GList     *tether_spice_tls_certs_from_pem (const char *pem,
+/* Splits PEM text into certificates (at most TETHER_SPICE_CA_MAX_CERTS):
+ * a GPtrArray of OpenSSL X509 (it frees them), perhaps empty. */
+GPtrArray *tether_spice_tls_certs_from_pem (const char *pem,
                                             gsize       len,
+                                            GError    **error);
+
+/* Whether OpenSSL takes @ciphers as a cipher list (NULL and "" do). */
+gboolean   tether_spice_tls_check_ciphers  (const char *ciphers,
                                             GError    **error);
 
 G_END_DECLS

@@ -7,13 +7,17 @@
 
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
 #include "tether-error.h"
 #include "tether-spice-tls-private.h"
+#include "tether-spice-tls-stream-private.h"
 
 /* ---- cert-subject syntax ------------------------------------------------- */
 
@@ -368,19 +372,23 @@ tether_spice_tls_check_leaf (const TetherSpiceTlsParams *params, const guint8 *d
 
 /* ---- trust anchors --------------------------------------------------------- */
 
-GList *
-tether_spice_tls_certs_from_pem (const char *pem, gsize len, GError **error)
+/* @file: NULL for the ca property's text, else the file it came from. */
+static GPtrArray *
+certs_from_pem (const char *pem, gsize len, const char *file, GError **error)
 {
   static const char begin[] = "-----BEGIN CERTIFICATE-----";
   static const char end[] = "-----END CERTIFICATE-----";
-  GList *certs = NULL;
+  g_autoptr(GPtrArray) certs = g_ptr_array_new_with_free_func ((GDestroyNotify) X509_free);
   gsize pos = 0;
-  guint n = 0;
 
   if (len > TETHER_SPICE_CA_MAX_SIZE)
     {
-      g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_TLS,
-                   "TLS: the CA certificates are larger than %u bytes", TETHER_SPICE_CA_MAX_SIZE);
+      if (file != NULL)
+        g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_TLS,
+                     "TLS: cannot load the CA file %s: it is larger than %u bytes", file, TETHER_SPICE_CA_MAX_SIZE);
+      else
+        g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_TLS,
+                     "TLS: the CA certificates are larger than %u bytes", TETHER_SPICE_CA_MAX_SIZE);
       return NULL;
     }
   while (pos < len)
@@ -388,8 +396,8 @@ tether_spice_tls_certs_from_pem (const char *pem, gsize len, GError **error)
       const char *b = g_strstr_len (pem + pos, (gssize) (len - pos), begin);
       const char *e;
       gsize b_pos, e_pos;
-      GTlsCertificate *cert;
-      g_autoptr(GError) local = NULL;
+      BIO *bio;
+      X509 *x;
 
       if (b == NULL)
         break;
@@ -398,36 +406,173 @@ tether_spice_tls_certs_from_pem (const char *pem, gsize len, GError **error)
       if (e == NULL)
         break;
       e_pos = (gsize) (e - pem) + strlen (end);
-      if (++n > TETHER_SPICE_CA_MAX_CERTS)
+      if (certs->len >= TETHER_SPICE_CA_MAX_CERTS)
         {
-          g_list_free_full (certs, g_object_unref);
-          g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_TLS,
-                       "TLS: more than %u CA certificates", TETHER_SPICE_CA_MAX_CERTS);
+          if (file != NULL)
+            g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_TLS,
+                         "TLS: more than %u CA certificates in %s", TETHER_SPICE_CA_MAX_CERTS, file);
+          else
+            g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_TLS,
+                         "TLS: more than %u CA certificates", TETHER_SPICE_CA_MAX_CERTS);
           return NULL;
         }
-      cert = g_tls_certificate_new_from_pem (pem + b_pos, (gssize) (e_pos - b_pos), &local);
-      if (cert == NULL)
+      bio = BIO_new_mem_buf (pem + b_pos, (int) (e_pos - b_pos));
+      x = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
+      BIO_free (bio);
+      if (x == NULL)
         {
-          g_list_free_full (certs, g_object_unref);
-          g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_TLS,
-                       "TLS: CA certificate %u does not parse: %s", n, local->message);
+          unsigned long err = ERR_peek_last_error ();
+          const char *reason = err != 0 ? ERR_reason_error_string (err) : NULL;
+
+          if (file != NULL)
+            g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_TLS,
+                         "TLS: cannot load the CA file %s: certificate %u does not parse: %s", file,
+                         certs->len + 1, reason != NULL ? reason : "not a PEM certificate");
+          else
+            g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_TLS,
+                         "TLS: CA certificate %u does not parse: %s", certs->len + 1,
+                         reason != NULL ? reason : "not a PEM certificate");
+          ERR_clear_error ();
           return NULL;
         }
-      certs = g_list_append (certs, cert);
+      g_ptr_array_add (certs, x);
       pos = e_pos;
     }
-  return certs;
+  return g_steal_pointer (&certs);
+}
+
+GPtrArray *
+tether_spice_tls_certs_from_pem (const char *pem, gsize len, GError **error)
+{
+  return certs_from_pem (pem, len, NULL, error);
+}
+
+/* The system's trust store, loaded the first time a connection needs it
+ * and kept for the process (OpenSSL's default paths: on Debian the
+ * hashed directory /etc/ssl/certs, read on demand, and its bundle). */
+static X509_STORE *
+system_store (void)
+{
+  static X509_STORE *store;
+
+  if (g_once_init_enter (&store))
+    {
+      X509_STORE *s = X509_STORE_new ();
+
+      if (X509_STORE_set_default_paths (s) != 1)
+        g_debug ("TLS: the system's trust store did not load completely");
+      ERR_clear_error ();
+      g_once_init_leave (&store, s);
+    }
+  return store;
+}
+
+/* The store the chain is checked against: the anchors from ca and ca-file,
+ * or the system's when neither gives any. Returns a new reference. */
+static X509_STORE *
+load_anchors (const TetherSpiceTlsParams *params, GError **error)
+{
+  g_autoptr(GPtrArray) anchors = g_ptr_array_new_with_free_func ((GDestroyNotify) X509_free);
+  X509_STORE *store;
+
+  if (params->ca != NULL && g_bytes_get_size (params->ca) > 0)
+    {
+      gsize n;
+      const char *pem = g_bytes_get_data (params->ca, &n);
+      GPtrArray *certs = certs_from_pem (pem, n, NULL, error);
+
+      if (certs == NULL)
+        return NULL;
+      g_ptr_array_extend_and_steal (anchors, certs);
+    }
+  if (params->ca_file != NULL && params->ca_file[0] != '\0')
+    {
+      g_autoptr(GError) local = NULL;
+      g_autofree char *text = NULL;
+      gsize n = 0;
+      GPtrArray *certs;
+
+      if (!g_file_get_contents (params->ca_file, &text, &n, &local))
+        {
+          g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_TLS,
+                       "TLS: cannot load the CA file %s: %s", params->ca_file, local->message);
+          return NULL;
+        }
+      certs = certs_from_pem (text, n, params->ca_file, error);
+      if (certs == NULL)
+        return NULL;
+      if (anchors->len + certs->len > TETHER_SPICE_CA_MAX_CERTS)
+        {
+          g_ptr_array_unref (certs);
+          g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_TLS,
+                       "TLS: more than %u CA certificates in %s", TETHER_SPICE_CA_MAX_CERTS, params->ca_file);
+          return NULL;
+        }
+      g_ptr_array_extend_and_steal (anchors, certs);
+    }
+  if (anchors->len == 0)
+    {
+      store = system_store ();
+      X509_STORE_up_ref (store);
+      return store;
+    }
+  store = X509_STORE_new ();
+  for (guint i = 0; i < anchors->len; i++)
+    X509_STORE_add_cert (store, g_ptr_array_index (anchors, i));  /* a duplicate is not an error */
+  ERR_clear_error ();
+  return store;
+}
+
+/* ---- ciphers --------------------------------------------------------------------- */
+
+static gboolean
+apply_ciphers (SSL_CTX *ctx, const char *ciphers, GError **error)
+{
+  GString *shown;
+
+  if (ciphers == NULL || ciphers[0] == '\0')
+    return TRUE;
+  if (strlen (ciphers) <= TETHER_SPICE_CIPHERS_MAX_LENGTH && SSL_CTX_set_cipher_list (ctx, ciphers) == 1)
+    return TRUE;
+  ERR_clear_error ();
+  shown = g_string_new (NULL);
+  for (const char *p = ciphers; *p != '\0' && shown->len < 80; p++)
+    g_string_append_c (shown, g_ascii_isprint (*p) ? *p : '?');
+  if (*ciphers != '\0' && strlen (ciphers) > 80)
+    g_string_append (shown, "...");
+  g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_TLS,
+               "TLS: the ciphers property \"%s\" matches no cipher (an OpenSSL cipher list is expected, "
+               "such as \"ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384\")", shown->str);
+  g_string_free (shown, TRUE);
+  return FALSE;
+}
+
+gboolean
+tether_spice_tls_check_ciphers (const char *ciphers, GError **error)
+{
+  SSL_CTX *ctx;
+  gboolean ok;
+
+  if (ciphers == NULL || ciphers[0] == '\0')
+    return TRUE;
+  ctx = SSL_CTX_new (TLS_client_method ());
+  if (ctx == NULL)
+    {
+      ERR_clear_error ();
+      g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_TLS, "TLS: OpenSSL cannot make a context");
+      return FALSE;
+    }
+  ok = apply_ciphers (ctx, ciphers, error);
+  SSL_CTX_free (ctx);
+  return ok;
 }
 
 /* ---- the handshake ---------------------------------------------------------- */
 
 typedef struct {
-  TetherSpiceTlsParams params;
-  GList               *anchors;     /* GTlsCertificate, from ca and ca-file */
-  GTlsDatabase        *system_db;   /* when there are no anchors */
-  GIOStream           *tls;
-  gulong               accept_id;
-  GError              *refusal;     /* why accept-certificate said no */
+  TetherSpiceTlsParams  params;
+  TetherSpiceTlsStream *tls;
+  GError               *refusal;  /* why the certificate check said no */
 } WrapData;
 
 static void
@@ -435,61 +580,86 @@ wrap_data_free (gpointer p)
 {
   WrapData *d = p;
 
-  tether_spice_tls_params_clear (&d->params);
-  g_list_free_full (d->anchors, g_object_unref);
-  g_clear_object (&d->system_db);
   if (d->tls != NULL)
-    g_clear_signal_handler (&d->accept_id, d->tls);
+    SSL_set_app_data (tether_spice_tls_stream_get_ssl (d->tls), NULL);
   g_clear_object (&d->tls);
+  tether_spice_tls_params_clear (&d->params);
   g_clear_error (&d->refusal);
   g_free (d);
 }
 
 static GTlsCertificateFlags
-chain_flags (WrapData *d, GTlsCertificate *peer)
+flags_from_x509_error (int err)
 {
-  GTlsCertificateFlags best = G_TLS_CERTIFICATE_UNKNOWN_CA;
-
-  if (d->anchors != NULL)
+  switch (err)
     {
-      for (GList *l = d->anchors; l != NULL; l = l->next)
-        {
-          GTlsCertificateFlags f = g_tls_certificate_verify (peer, NULL, l->data);
-
-          if (f == 0)
-            return 0;
-          /* Prefer the verdict of an anchor that did sign the chain. */
-          if (!(f & G_TLS_CERTIFICATE_UNKNOWN_CA))
-            best = f;
-        }
-      return best;
+    case X509_V_OK:
+      return 0;
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_CERT_UNTRUSTED:
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+    case X509_V_ERR_INVALID_CA:
+      return G_TLS_CERTIFICATE_UNKNOWN_CA;
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+      return G_TLS_CERTIFICATE_EXPIRED;
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return G_TLS_CERTIFICATE_NOT_ACTIVATED;
+    case X509_V_ERR_CERT_REVOKED:
+      return G_TLS_CERTIFICATE_REVOKED;
+    case X509_V_ERR_CA_MD_TOO_WEAK:
+    case X509_V_ERR_CA_KEY_TOO_SMALL:
+    case X509_V_ERR_EE_KEY_TOO_SMALL:
+      return G_TLS_CERTIFICATE_INSECURE;
+    default:
+      return G_TLS_CERTIFICATE_GENERIC_ERROR;
     }
-  if (d->system_db != NULL)
-    return g_tls_database_verify_chain (d->system_db, peer, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
-                                        NULL, NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, NULL);
-  return G_TLS_CERTIFICATE_UNKNOWN_CA;
 }
 
-static gboolean
-accept_certificate (GTlsConnection *conn, GTlsCertificate *peer, GTlsCertificateFlags errors, gpointer user_data)
+/* OpenSSL's whole check of the server's chain, replaced by Tether's: the
+ * chain against the context's store (only when HOSTNAME or SUBJECT needs
+ * it), then tether_spice_tls_check_leaf(). Runs inside the handshake, so a
+ * refusal aborts it with an alert, as spice-gtk's verify callback does. */
+static int
+verify_server (X509_STORE_CTX *sctx, void *arg)
 {
-  WrapData *d = user_data;
-  g_autoptr(GByteArray) der = NULL;
+  SSL *ssl = X509_STORE_CTX_get_ex_data (sctx, SSL_get_ex_data_X509_STORE_CTX_idx ());
+  WrapData *d = ssl != NULL ? SSL_get_app_data (ssl) : NULL;
+  X509 *leaf = X509_STORE_CTX_get0_cert (sctx);
   GTlsCertificateFlags flags = 0;
+  unsigned char *der = NULL;
+  int len;
+  gboolean ok;
 
+  if (d == NULL)  /* after the handshake (renegotiation is off) */
+    return 0;
   if (d->params.verify == 0)
-    return TRUE;
-  g_object_get (peer, "certificate", &der, NULL);
-  if (der == NULL)
+    return 1;
+  g_clear_error (&d->refusal);
+  if (leaf == NULL || (len = i2d_X509 (leaf, &der)) <= 0)
     {
-      g_clear_error (&d->refusal);
       tls_fail (&d->refusal, "TLS: the server sent no usable certificate");
-      return FALSE;
+      X509_STORE_CTX_set_error (sctx, X509_V_ERR_APPLICATION_VERIFICATION);
+      return 0;
     }
   if (d->params.verify & (TETHER_SPICE_SESSION_VERIFY_HOSTNAME | TETHER_SPICE_SESSION_VERIFY_SUBJECT))
-    flags = chain_flags (d, peer);
-  g_clear_error (&d->refusal);
-  return tether_spice_tls_check_leaf (&d->params, der->data, der->len, flags, &d->refusal);
+    {
+      if (X509_verify_cert (sctx) == 1)
+        flags = 0;
+      else
+        flags = flags_from_x509_error (X509_STORE_CTX_get_error (sctx));
+      ERR_clear_error ();
+    }
+  ok = tether_spice_tls_check_leaf (&d->params, der, (gsize) len, flags, &d->refusal);
+  OPENSSL_free (der);
+  if (!ok)
+    X509_STORE_CTX_set_error (sctx, X509_V_ERR_APPLICATION_VERIFICATION);
+  else
+    X509_STORE_CTX_set_error (sctx, X509_V_OK);
+  return ok ? 1 : 0;
 }
 
 static void
@@ -499,9 +669,8 @@ handshake_done (GObject *source, GAsyncResult *result, gpointer user_data)
   WrapData *d = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  /* The handler points at the task data, which goes away with the task. */
-  g_clear_signal_handler (&d->accept_id, d->tls);
-  if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error))
+  SSL_set_app_data (tether_spice_tls_stream_get_ssl (d->tls), NULL);
+  if (!tether_spice_tls_stream_handshake_finish (d->tls, result, &error))
     {
       if (d->refusal != NULL)
         g_task_return_error (task, g_steal_pointer (&d->refusal));
@@ -512,50 +681,59 @@ handshake_done (GObject *source, GAsyncResult *result, gpointer user_data)
                                  "TLS handshake failed: %s", error->message);
       return;
     }
+  g_debug ("TLS: %s, %s", tether_spice_tls_stream_get_protocol (d->tls), tether_spice_tls_stream_get_cipher (d->tls));
   g_task_return_pointer (task, g_steal_pointer (&d->tls), g_object_unref);
 }
 
-static gboolean
-load_anchors (WrapData *d, GError **error)
+/* A client SSL object for @d's parameters. */
+static SSL *
+make_ssl (WrapData *d, GError **error)
 {
-  if (d->params.ca != NULL && g_bytes_get_size (d->params.ca) > 0)
-    {
-      gsize n;
-      const char *pem = g_bytes_get_data (d->params.ca, &n);
-      GError *local = NULL;
-      GList *certs = tether_spice_tls_certs_from_pem (pem, n, &local);
+  SSL_CTX *ctx = SSL_CTX_new (TLS_client_method ());
+  SSL *ssl;
 
-      if (local != NULL)
-        {
-          g_propagate_error (error, local);
-          return FALSE;
-        }
-      d->anchors = g_list_concat (d->anchors, certs);
-    }
-  if (d->params.ca_file != NULL && d->params.ca_file[0] != '\0')
+  if (ctx == NULL)
     {
-      g_autoptr(GError) local = NULL;
-      GList *certs = g_tls_certificate_list_new_from_file (d->params.ca_file, &local);
-
-      if (local != NULL)
-        {
-          g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_TLS,
-                       "TLS: cannot load the CA file %s: %s", d->params.ca_file, local->message);
-          return FALSE;
-        }
-      if (g_list_length (certs) > TETHER_SPICE_CA_MAX_CERTS)
-        {
-          g_list_free_full (certs, g_object_unref);
-          g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_TLS,
-                       "TLS: more than %u CA certificates in %s", TETHER_SPICE_CA_MAX_CERTS,
-                       d->params.ca_file);
-          return FALSE;
-        }
-      d->anchors = g_list_concat (d->anchors, certs);
+      ERR_clear_error ();
+      g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_TLS, "TLS: OpenSSL cannot make a context");
+      return NULL;
     }
-  if (d->anchors == NULL)
-    d->system_db = g_tls_backend_get_default_database (g_tls_backend_get_default ());
-  return TRUE;
+  SSL_CTX_set_min_proto_version (ctx, TLS1_2_VERSION);
+  SSL_CTX_set_options (ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
+  if (!apply_ciphers (ctx, d->params.ciphers, error))
+    {
+      SSL_CTX_free (ctx);
+      return NULL;
+    }
+  if (d->params.verify & (TETHER_SPICE_SESSION_VERIFY_HOSTNAME | TETHER_SPICE_SESSION_VERIFY_SUBJECT))
+    {
+      X509_STORE *store = load_anchors (&d->params, error);
+
+      if (store == NULL)
+        {
+          SSL_CTX_free (ctx);
+          return NULL;
+        }
+      SSL_CTX_set1_cert_store (ctx, store);
+      X509_STORE_free (store);
+    }
+  SSL_CTX_set_verify (ctx, SSL_VERIFY_PEER, NULL);
+  SSL_CTX_set_cert_verify_callback (ctx, verify_server, NULL);
+  ssl = SSL_new (ctx);
+  SSL_CTX_free (ctx);  /* the SSL object holds it */
+  if (ssl == NULL)
+    {
+      ERR_clear_error ();
+      g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_TLS, "TLS: OpenSSL cannot make a connection");
+      return NULL;
+    }
+  SSL_set_connect_state (ssl);
+  /* SNI for names; RFC 6066 allows no address literals. */
+  if (d->params.host != NULL && d->params.host[0] != '\0' && !g_hostname_is_ip_address (d->params.host) &&
+      strlen (d->params.host) <= 255)
+    SSL_set_tlsext_host_name (ssl, d->params.host);
+  ERR_clear_error ();
+  return ssl;
 }
 
 void
@@ -565,37 +743,20 @@ tether_spice_tls_wrap_async (GIOStream *base, const TetherSpiceTlsParams *params
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   WrapData *d = g_new0 (WrapData, 1);
   GError *error = NULL;
-  static gboolean ciphers_reported;
+  SSL *ssl;
 
   g_task_set_source_tag (task, tether_spice_tls_wrap_async);
   g_task_set_task_data (task, d, wrap_data_free);
   tether_spice_tls_params_copy (&d->params, params);
 
-  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
-    {
-      g_task_return_new_error (task, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_TLS,
-                               "TLS is not available: GIO has no TLS backend (install glib-networking)");
-      return;
-    }
-  if (d->params.ciphers != NULL && d->params.ciphers[0] != '\0' && !ciphers_reported)
-    {
-      ciphers_reported = TRUE;
-      g_message ("TLS: the ciphers property is not applied; glib-networking takes TLS priorities only "
-                 "process-wide, from G_TLS_GNUTLS_PRIORITY");
-    }
-  if ((d->params.verify & (TETHER_SPICE_SESSION_VERIFY_HOSTNAME | TETHER_SPICE_SESSION_VERIFY_SUBJECT)) &&
-      !load_anchors (d, &error))
+  ssl = make_ssl (d, &error);
+  if (ssl == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-
-  /* Made with no database from the start (not unset, which
-   * glib-networking's set-up resolves by loading the system trust store, 10
-   * to 25 ms per connection, for a check Tether makes itself): every
-   * handshake asks accept-certificate, which decides. */
-  d->tls = g_initable_new (g_tls_backend_get_client_connection_type (g_tls_backend_get_default ()), NULL, &error,
-                           "base-io-stream", base, "database", NULL, NULL);
+  SSL_set_app_data (ssl, d);
+  d->tls = tether_spice_tls_stream_new (base, ssl, &error);
   if (d->tls == NULL)
     {
       g_task_return_new_error (task, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_TLS,
@@ -603,9 +764,7 @@ tether_spice_tls_wrap_async (GIOStream *base, const TetherSpiceTlsParams *params
       g_error_free (error);
       return;
     }
-  d->accept_id = g_signal_connect (d->tls, "accept-certificate", G_CALLBACK (accept_certificate), d);
-  g_tls_connection_handshake_async (G_TLS_CONNECTION (d->tls), G_PRIORITY_DEFAULT, cancellable,
-                                    handshake_done, g_object_ref (task));
+  tether_spice_tls_stream_handshake_async (d->tls, cancellable, handshake_done, g_object_ref (task));
 }
 
 GIOStream *

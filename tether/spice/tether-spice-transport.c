@@ -507,6 +507,17 @@ tether_spice_transport_connect_async (TetherSpiceTransportParams *params, GCance
                                    "No valid host and port to connect to");
           return;
         }
+      /* A cipher list OpenSSL rejects is refused before connecting. */
+      if (d->p.tls)
+        {
+          GError *error = NULL;
+
+          if (!tether_spice_tls_check_ciphers (d->p.tls_params.ciphers, &error))
+            {
+              g_task_return_error (task, error);
+              return;
+            }
+        }
       d->what = host_port_string (d->p.use_proxy ? d->p.proxy.host : d->p.host,
                                   d->p.use_proxy ? d->p.proxy.port : d->p.port);
       addr = d->p.use_proxy ? g_network_address_new (d->p.proxy.host, d->p.proxy.port)

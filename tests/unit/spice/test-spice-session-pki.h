@@ -12,6 +12,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -139,6 +140,27 @@ pki_init (void)
   EVP_PKEY_free (ca_key);
   EVP_PKEY_free (wrong_key);
   EVP_PKEY_free (server_key);
+}
+
+/* An OpenSSL server context serving @cert_and_key_pem (a certificate, then
+ * its key: pki.server_pem or pki.expired_pem). */
+static inline SSL_CTX *
+pki_server_ctx (const char *cert_and_key_pem)
+{
+  SSL_CTX *ctx = SSL_CTX_new (TLS_server_method ());
+  BIO *bio = BIO_new_mem_buf (cert_and_key_pem, -1);
+  X509 *x = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
+  EVP_PKEY *key = PEM_read_bio_PrivateKey (bio, NULL, NULL, NULL);
+
+  g_assert_nonnull (ctx);
+  g_assert_nonnull (x);
+  g_assert_nonnull (key);
+  g_assert_cmpint (SSL_CTX_use_certificate (ctx, x), ==, 1);
+  g_assert_cmpint (SSL_CTX_use_PrivateKey (ctx, key), ==, 1);
+  X509_free (x);
+  EVP_PKEY_free (key);
+  BIO_free (bio);
+  return ctx;
 }
 
 static inline void

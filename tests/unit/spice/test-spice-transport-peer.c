@@ -14,6 +14,7 @@
 
 #include "tether-error.h"
 #include "tether-spice-transport-private.h"
+#include "tether-spice-tls-stream-private.h"
 #include "test-spice-session-helpers.h"
 #include "test-spice-session-peer.h"
 
@@ -282,7 +283,7 @@ test_peer_proxy (void)
   p.proxy.port = proxy.port;
   run_connect (&p, &r);
   g_assert_no_error (r.error);
-  g_assert_true (G_IS_TLS_CONNECTION (r.stream));
+  g_assert_true (TETHER_SPICE_IS_TLS_STREAM (r.stream));
   expect_spice_server (r.stream);
   close_stream (r.stream);
 

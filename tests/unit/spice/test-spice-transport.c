@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Transports against in-process peers: TCP and unix listeners, socket pairs,
- * a fake HTTP CONNECT proxy, and a GIO TLS server with certificates made
- * here with OpenSSL (a CA, a wrong CA, a server certificate for localhost and
+ * a fake HTTP CONNECT proxy, and a TLS server (OpenSSL, through
+ * TetherSpiceTlsStream in server mode) with certificates made here (a CA, a wrong CA, a server certificate for localhost and
  * 127.0.0.1).
  */
 #include "config.h"
@@ -17,13 +17,10 @@
 #include <gio/gunixsocketaddress.h>
 
 
-#ifdef TETHER_TEST_LINK_GNUTLS
-#include <gnutls/gnutls.h>
-#endif
-
 #include "tether-error.h"
 #include "tether-spice-transport-private.h"
 #include "tether-spice-tls-private.h"
+#include "tether-spice-tls-stream-private.h"
 #include "test-spice-session-helpers.h"
 #include "test-spice-session-pki.h"
 
@@ -40,7 +37,7 @@ typedef struct {
   ServeMode       mode;
   guint16         port;
   char           *unix_path;
-  GTlsCertificate *cert;
+  SSL_CTX        *tls_ctx;     /* SERVE_TLS_HELLO */
   const char     *reply;       /* SERVE_PROXY */
   GString        *request;     /* what the proxy got */
   GPtrArray      *conns;       /* kept open until the server stops */
@@ -58,7 +55,7 @@ tls_handshaken (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Server *server = user_data;
 
-  if (g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, NULL))
+  if (tether_spice_tls_stream_handshake_finish (TETHER_SPICE_TLS_STREAM (source), result, NULL))
     server_write_hello (server, G_IO_STREAM (source));
 }
 
@@ -120,10 +117,14 @@ on_incoming (GSocketService *service, GSocketConnection *conn, GObject *source, 
       break;
     case SERVE_TLS_HELLO:
       {
-        GIOStream *tls = g_tls_server_connection_new (G_IO_STREAM (conn), server->cert, NULL);
+        SSL *ssl = SSL_new (server->tls_ctx);
+        TetherSpiceTlsStream *tls;
 
+        SSL_set_accept_state (ssl);
+        tls = tether_spice_tls_stream_new (G_IO_STREAM (conn), ssl, NULL);
+        g_assert_nonnull (tls);
         g_ptr_array_add (server->conns, tls);
-        g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT, NULL, tls_handshaken, server);
+        tether_spice_tls_stream_handshake_async (tls, NULL, tls_handshaken, server);
       }
       break;
     case SERVE_PROXY:
@@ -170,8 +171,7 @@ server_new (ServeMode mode, gboolean unix_socket)
   g_assert_no_error (error);
   if (mode == SERVE_TLS_HELLO)
     {
-      server->cert = g_tls_certificate_new_from_pem (pki.server_pem, -1, &error);
-      g_assert_no_error (error);
+      server->tls_ctx = pki_server_ctx (pki.server_pem);
     }
   g_signal_connect (server->service, "incoming", G_CALLBACK (on_incoming), server);
   g_socket_service_start (server->service);
@@ -187,7 +187,7 @@ server_free (Server *server)
   for (guint i = 0; i < server->conns->len; i++)
     g_io_stream_close (server->conns->pdata[i], NULL, NULL);
   g_ptr_array_unref (server->conns);
-  g_clear_object (&server->cert);
+  g_clear_pointer (&server->tls_ctx, SSL_CTX_free);
   g_string_free (server->request, TRUE);
   if (server->unix_path != NULL)
     {
@@ -623,9 +623,8 @@ test_tls (gconstpointer data)
 
   if (c->expired)
     {
-      g_clear_object (&server->cert);
-      server->cert = g_tls_certificate_new_from_pem (pki.expired_pem, -1, NULL);
-      g_assert_nonnull (server->cert);
+      SSL_CTX_free (server->tls_ctx);
+      server->tls_ctx = pki_server_ctx (pki.expired_pem);
     }
   tcp_params (&p, server->port);
   p.tls = TRUE;
@@ -656,7 +655,7 @@ test_tls (gconstpointer data)
   if (c->expect == NULL)
     {
       g_assert_no_error (r.error);
-      g_assert_true (G_IS_TLS_CONNECTION (r.stream));
+      g_assert_true (TETHER_SPICE_IS_TLS_STREAM (r.stream));
       expect_hello (r.stream);
       close_stream (r.stream);
     }
@@ -811,10 +810,6 @@ main (int argc, char **argv)
   int ret;
 
   tether_test_init (&argc, &argv);
-#ifdef TETHER_TEST_LINK_GNUTLS
-  /* A real reference, so the linker keeps gnutls (see meson.build). */
-  g_assert_nonnull (gnutls_check_version (NULL));
-#endif
   warm_up_gio ();
   pki_init ();
   g_test_add_func ("/spice/transport/tcp", test_transport_tcp);
