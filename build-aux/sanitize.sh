@@ -13,6 +13,7 @@ fi
 ninja -C "$build" || exit 1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export LSAN_OPTIONS=suppressions=$(cd "$(dirname "$0")" && pwd)/lsan.supp
 # GLib 2.74 serves small blocks from its slice allocator, where LeakSanitizer
 # cannot see them: use malloc for everything.
 export G_SLICE=always-malloc
