@@ -70,6 +70,9 @@ main (int argc, char **argv)
       g_object_set (session, "uri", argv[1], NULL);
       if (ca_file != NULL)
         g_object_set (session, "ca-file", ca_file, NULL);
+      /* SASL credentials for the sasl rows. */
+      if (g_getenv ("BENCH_USERNAME") != NULL)
+        g_object_set (session, "username", g_getenv ("BENCH_USERNAME"), "password", g_getenv ("BENCH_PASSWORD"), NULL);
       g_signal_connect (session, "channel-new", G_CALLBACK (on_new), &r);
       t0 = g_get_monotonic_time ();
       spice_session_connect (session);

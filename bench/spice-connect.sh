@@ -4,10 +4,12 @@
 #
 # Usage: bench/spice-connect.sh [BUILD_DIR]      (default: ./build, built already)
 # Environment: RUNS (default 30) hyperfine runs and in-process repetitions;
-#              TLS=0 to skip the TLS rows.
+#              TLS=0 to skip the TLS rows; SASL=0 to skip the SASL rows.
 #
 # Against one real QEMU SPICE server (tests/peers/spice-peer.sh, instance
-# "bench-connect", stopped at the end), plain and TLS:
+# "bench-connect", stopped at the end), plain and TLS, and a second one with
+# SASL on its plain port ("bench-connect-sasl": DIGEST-MD5 with its security
+# layer, SSF 128, on every channel):
 #  1. whole process, hyperfine: `tether spice info --main-only URI`, a small
 #     program on Tether's public API (bench/spice-connect-tether.c) and the
 #     same on spice-gtk's C library (bench/spice-connect-gtk.c);
@@ -26,6 +28,8 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:-$SRC/build}" && pwd)
 RUNS=${RUNS:-30}
 TLS=${TLS:-1}
+SASL=${SASL:-1}
+SASL_USER=benchuser SASL_PASS=bench-sasl-pw
 PEER=$SRC/tests/peers/spice-peer.sh
 INSTANCE=bench-connect
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tether-bench-spice.XXXXXX")
@@ -36,6 +40,7 @@ say() { printf 'spice-connect: %s\n' "$*" >&2; }
 cleanup() {
     [ -n "$TCPDUMP_PID" ] && kill "$TCPDUMP_PID" 2>/dev/null && wait "$TCPDUMP_PID" 2>/dev/null
     env -u G_DEBUG "$PEER" stop "$INSTANCE" >/dev/null 2>&1 || true
+    env -u G_DEBUG "$PEER" stop "$INSTANCE-sasl" >/dev/null 2>&1 || true
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -78,10 +83,12 @@ median() { python3 -c 'import statistics,sys; v=[float(l.split()[1]) for l in sy
 ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print('%.2f' % (a/b) if b else 'n/a')" "$1" "$2"; }
 
 # --- 1. whole process -----------------------------------------------------------------------
-whole() { # label uri [ca]
+whole() { # label uri [ca]   (label sasl: with the SASL user and password)
     local label=$1 uri=$2 ca=${3:-} json=$WORK/hyperfine-$1.json
     local ca_opt=() envs=()
     [ -n "$ca" ] && { ca_opt=(--ca-file "$ca"); envs=(env BENCH_CA_FILE="$ca"); }
+    [ "$label" = sasl ] && { ca_opt=(--username "$SASL_USER" --password "$SASL_PASS");
+                             envs=(env BENCH_USERNAME="$SASL_USER" BENCH_PASSWORD="$SASL_PASS"); }
     hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$json" \
         -n tether-info "$BUILD/tools/tether spice info --main-only ${ca_opt[*]} $uri" \
         -n tether-api "${envs[*]} $WORK/spice-connect-tether $uri" \
@@ -105,6 +112,7 @@ inproc() { # label uri [ca]
     local label=$1 uri=$2 ca=${3:-}
     local envs=(env)
     [ -n "$ca" ] && envs=(env BENCH_CA_FILE="$ca")
+    [ "$label" = sasl ] && envs=(env BENCH_USERNAME="$SASL_USER" BENCH_PASSWORD="$SASL_PASS")
     : >"$WORK/t1-$label"; : >"$WORK/t2-$label"; : >"$WORK/g1-$label"; : >"$WORK/g2-$label"
     for ((i = 0; i < RUNS; i++)); do
         "${envs[@]}" "$WORK/spice-connect-tether" "$uri" 2 >"$WORK/run"
@@ -141,6 +149,12 @@ inproc plain "$PLAIN_URI"
 if [ "$TLS" = 1 ]; then
     whole tls "$TLS_URI" "$SPICE_CA_FILE"
     inproc tls "$TLS_URI" "$SPICE_CA_FILE"
+fi
+if [ "$SASL" = 1 ]; then
+    SASL_URI=$(env -u G_DEBUG "$PEER" start "$INSTANCE-sasl" --sasl "$SASL_USER:$SASL_PASS" --replace |
+               sed -n 's/^SPICE_URI=//p')
+    whole sasl "$SASL_URI"
+    inproc sasl "$SASL_URI"
 fi
 echo "  plain round trips to the channel list (TCP handshake included), tether: $(rtt tether "$WORK/spice-connect-tether" "$PLAIN_URI")"
 sed 's/^/    tether   /' "$WORK/tether.flights"
