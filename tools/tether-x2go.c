@@ -472,7 +472,12 @@ stop_sessions (Cli *cli, const char *target, gboolean terminate)
   gboolean all = g_ascii_strcasecmp (target, "ALL") == 0;
   guint found = 0;
 
-  list_all (cli, TETHER_X2GO_LIST_NO_CACHE);
+  /* The connect has just listed the sessions: NAME (or ALL) is looked up in
+   * that listing, and the suspend/terminate of each session takes it from
+   * there too, so that the server runs only the command and the listing
+   * that confirms it. */
+  tether_x2go_client_set_use_listsessions_cache (cli->client, TRUE);
+  list_all (cli, TETHER_X2GO_LIST_NONE);
   for (guint i = 0; i < cli->servers->len; i++)
     {
       Server *s = g_ptr_array_index (cli->servers, i);

@@ -9,61 +9,13 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=${TETHER_SOURCE_ROOT:-$(cd "$here/../.." && pwd)}
-tool=${TETHER_TOOL:-$root/build/tools/tether}
-peer="$root/tests/peers/x2go-peer.sh"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-pass() { echo "ok - $*"; }
-
-eval "$("$peer" start)" || fail "x2go-peer.sh start failed"
-tmp=$(mktemp -d)
-started=()
-bg_pids=()
-
-ssh_peer=(ssh -F /dev/null -p "$X2GO_PORT" -o StrictHostKeyChecking=yes -o GlobalKnownHostsFile=/dev/null
-    -o UserKnownHostsFile="$X2GO_KNOWN_HOSTS" -o IdentityAgent=none -o IdentitiesOnly=yes
-    -o BatchMode=yes -o LogLevel=ERROR -i "$X2GO_KEY" "$X2GO_USER@$X2GO_HOST")
-
-cleanup() {
-    local pid name
-    for pid in "${bg_pids[@]}"; do kill "$pid" 2>/dev/null; done
-    for pid in "${bg_pids[@]}"; do wait "$pid" 2>/dev/null; done
-    for name in "${started[@]}"; do
-        [[ $name =~ ^[A-Za-z0-9._@-]+$ ]] || continue
-        if "${ssh_peer[@]}" x2golistsessions 2>/dev/null | cut -d'|' -f2 | grep -qx "$name"; then
-            echo "# cleanup: terminating $name"
-            "${ssh_peer[@]}" "x2goterminate-session $name" >/dev/null 2>&1
-        fi
-    done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$here/x2go-testlib.sh"
 
 dir="$tmp/x2goclient"
 profile() { "$tool" x2go profile --client-rootdir "$dir" "$@"; }
 x2go=("$tool" x2go --client-rootdir "$dir" --known-hosts "$X2GO_KNOWN_HOSTS"
     --display "$X2GO_CLIENT_DISPLAY" --sessions-root "$tmp/sessions")
 
-status_of() { "${ssh_peer[@]}" x2golistsessions | awk -F'|' -v n="$1" '$2 == n { print $5 }'; }
-wait_for() {
-    local n=$(($1 * 4))
-    shift
-    while ((n-- > 0)); do
-        "$@" && return 0
-        sleep 0.25
-    done
-    return 1
-}
-start_fg() {
-    local log=$1
-    shift
-    "${x2go[@]}" "$@" >"$log" 2>&1 &
-    fg_pid=$!
-    bg_pids+=("$fg_pid")
-}
-session_in_log() { grep -o "X2Go session [^ ]* \(started\|resumed\)" "$1" | head -1 | cut -d' ' -f3; }
-exited() { ! kill -0 "$1" 2>/dev/null; }
 window_of() {
     xwininfo -root -tree -display "$X2GO_CLIENT_DISPLAY" 2>/dev/null | grep -qF "\"X2GO-$1\""
 }

@@ -276,7 +276,9 @@ tether_x2go_client_resume_session_finish (TetherX2goClient  *self,
  * with listings that the server shows the session suspended (the command
  * prints nothing, even for unknown sessions). Fires
  * [signal@X2goClient::session-suspended]. Suspending an unknown session
- * fails with %TETHER_X2GO_ERROR_NO_SUCH_SESSION.
+ * fails with %TETHER_X2GO_ERROR_NO_SUCH_SESSION (looked up in the last
+ * listing when [property@X2goClient:use-listsessions-cache] is set, in a
+ * new one otherwise).
  *
  * Since: 0.1
  */
@@ -323,7 +325,9 @@ tether_x2go_client_suspend_session_finish (TetherX2goClient  *self,
  *
  * Runs `x2goterminate-session`, takes the local picture down, removes the
  * local session folder, and confirms with listings that the session is gone.
- * Fires [signal@X2goClient::session-terminated].
+ * Fires [signal@X2goClient::session-terminated]. Terminating an unknown
+ * session fails with %TETHER_X2GO_ERROR_NO_SUCH_SESSION, looked up as for
+ * [method@X2goClient.suspend_session_async].
  *
  * Since: 0.1
  */

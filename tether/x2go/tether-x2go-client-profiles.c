@@ -632,6 +632,18 @@ tether_x2go_client_disconnect_profile (TetherX2goClient *self,
   return TRUE;
 }
 
+/* The registry's sessions of one profile name that pass a filter: one line
+ * a function, its whole name spelled out; the gtk-doc comment (with the GI
+ * annotations) above it. */
+#define SESSIONS_OF_PROFILE_NAME(function, filter)                                    \
+  char **function (TetherX2goClient *self, const char *profile_name,                  \
+                   TetherX2goSessionReturn what)                                      \
+  {                                                                                   \
+    g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);                        \
+    g_return_val_if_fail (profile_name != NULL, NULL);                                \
+    return tether_x2go_client_collect (self, filter, profile_name, what);             \
+  }
+
 /**
  * tether_x2go_client_registered_sessions_of_profile_name:
  * @self: a client
@@ -645,15 +657,8 @@ tether_x2go_client_disconnect_profile (TetherX2goClient *self,
  *
  * Since: 0.1
  */
-char **
-tether_x2go_client_registered_sessions_of_profile_name (TetherX2goClient       *self,
-                                                        const char             *profile_name,
-                                                        TetherX2goSessionReturn what)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (profile_name != NULL, NULL);
-  return tether_x2go_client_collect (self, TETHER_X2GO_FILTER_REGISTERED, profile_name, what);
-}
+SESSIONS_OF_PROFILE_NAME (tether_x2go_client_registered_sessions_of_profile_name,
+                          TETHER_X2GO_FILTER_REGISTERED)
 
 /**
  * tether_x2go_client_connected_sessions_of_profile_name:
@@ -668,15 +673,8 @@ tether_x2go_client_registered_sessions_of_profile_name (TetherX2goClient       *
  *
  * Since: 0.1
  */
-char **
-tether_x2go_client_connected_sessions_of_profile_name (TetherX2goClient       *self,
-                                                       const char             *profile_name,
-                                                       TetherX2goSessionReturn what)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (profile_name != NULL, NULL);
-  return tether_x2go_client_collect (self, TETHER_X2GO_FILTER_CONNECTED, profile_name, what);
-}
+SESSIONS_OF_PROFILE_NAME (tether_x2go_client_connected_sessions_of_profile_name,
+                          TETHER_X2GO_FILTER_CONNECTED)
 
 /**
  * tether_x2go_client_associated_sessions_of_profile_name:
@@ -692,15 +690,8 @@ tether_x2go_client_connected_sessions_of_profile_name (TetherX2goClient       *s
  *
  * Since: 0.1
  */
-char **
-tether_x2go_client_associated_sessions_of_profile_name (TetherX2goClient       *self,
-                                                        const char             *profile_name,
-                                                        TetherX2goSessionReturn what)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (profile_name != NULL, NULL);
-  return tether_x2go_client_collect (self, TETHER_X2GO_FILTER_ASSOCIATED, profile_name, what);
-}
+SESSIONS_OF_PROFILE_NAME (tether_x2go_client_associated_sessions_of_profile_name,
+                          TETHER_X2GO_FILTER_ASSOCIATED)
 
 /**
  * tether_x2go_client_running_sessions_of_profile_name:
@@ -715,15 +706,8 @@ tether_x2go_client_associated_sessions_of_profile_name (TetherX2goClient       *
  *
  * Since: 0.1
  */
-char **
-tether_x2go_client_running_sessions_of_profile_name (TetherX2goClient       *self,
-                                                     const char             *profile_name,
-                                                     TetherX2goSessionReturn what)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (profile_name != NULL, NULL);
-  return tether_x2go_client_collect (self, TETHER_X2GO_FILTER_RUNNING, profile_name, what);
-}
+SESSIONS_OF_PROFILE_NAME (tether_x2go_client_running_sessions_of_profile_name,
+                          TETHER_X2GO_FILTER_RUNNING)
 
 /**
  * tether_x2go_client_suspended_sessions_of_profile_name:
@@ -738,15 +722,8 @@ tether_x2go_client_running_sessions_of_profile_name (TetherX2goClient       *sel
  *
  * Since: 0.1
  */
-char **
-tether_x2go_client_suspended_sessions_of_profile_name (TetherX2goClient       *self,
-                                                       const char             *profile_name,
-                                                       TetherX2goSessionReturn what)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (profile_name != NULL, NULL);
-  return tether_x2go_client_collect (self, TETHER_X2GO_FILTER_SUSPENDED, profile_name, what);
-}
+SESSIONS_OF_PROFILE_NAME (tether_x2go_client_suspended_sessions_of_profile_name,
+                          TETHER_X2GO_FILTER_SUSPENDED)
 
 /**
  * tether_x2go_client_pubapp_sessions_of_profile_name:

@@ -14,6 +14,84 @@
 /* TetherX2goClient: the server and state queries, and the operations of
  * features not built yet. The object itself is in tether-x2go-client.c. */
 
+/* Most queries are one helper call with one constant: each family is one
+ * macro, and each function one line that spells its whole name out (so
+ * that a search for it finds it). Its gtk-doc comment, with the GI
+ * annotations, stands above that line; the header declares it, and the
+ * compiler checks the definition against that declaration. */
+
+/* From the last listing of the session's server. */
+#define SERVER_SESSIONS_IN_STATE(function, running)                                   \
+  char **function (TetherX2goClient *self, const char *session_uuid, GError **error)  \
+  {                                                                                   \
+    GPtrArray *listing;                                                               \
+                                                                                      \
+    g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);                        \
+    listing = last_listing (self, session_uuid, error);                               \
+    return listing != NULL ? names_in_state (listing, running) : NULL;                \
+  }
+#define SERVER_HAS_SESSIONS(function, running)                                        \
+  gboolean function (TetherX2goClient *self, const char *session_uuid)                \
+  {                                                                                   \
+    g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), FALSE);                       \
+    return server_has (self, session_uuid, NULL, running);                            \
+  }
+#define SERVER_HAS_SESSION_OF_NAME(function, running)                                 \
+  gboolean function (TetherX2goClient *self, const char *session_uuid,                \
+                     const char *session_name)                                        \
+  {                                                                                   \
+    g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), FALSE);                       \
+    return session_name != NULL && server_has (self, session_uuid, session_name,      \
+                                               running);                              \
+  }
+
+/* A registered session's phase, or another server-side session's state. */
+#define SESSION_IN_PHASE(function, phase)                                             \
+  gboolean function (TetherX2goClient *self, const char *session_uuid,                \
+                     const char *session_name)                                        \
+  {                                                                                   \
+    g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), FALSE);                       \
+    return session_in_phase (self, session_uuid, session_name, phase);                \
+  }
+
+/* The registry's sessions that pass a filter. */
+#define SESSIONS_OF_FILTER(function, filter)                                          \
+  char **function (TetherX2goClient *self, TetherX2goSessionReturn what)              \
+  {                                                                                   \
+    g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);                        \
+    return collect (self, filter, NULL, what);                                        \
+  }
+#define ANY_OF_FILTER(function, filter)                                               \
+  gboolean function (TetherX2goClient *self)                                          \
+  {                                                                                   \
+    g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), FALSE);                       \
+    return any (self, filter);                                                        \
+  }
+
+/* A copy of one of a registered session's strings. */
+#define SESSION_STRING(function, getter)                                              \
+  char *function (TetherX2goClient *self, const char *session_uuid)                   \
+  {                                                                                   \
+    TetherX2goSession *s;                                                             \
+                                                                                      \
+    g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);                        \
+    s = tether_x2go_client_lookup (self, session_uuid);                               \
+    return s != NULL ? g_strdup (getter (s)) : NULL;                                  \
+  }
+
+/* The _finish of an operation of a feature not built yet. */
+#define BOOL_FINISH(function, async_function)                                         \
+  gboolean function (TetherX2goClient *self, GAsyncResult *result, GError **error)    \
+  {                                                                                   \
+    return tether_x2go_client_bool_finish (self, result, async_function, error);      \
+  }
+#define POINTER_FINISH(type, function)                                                \
+  type function (TetherX2goClient *self, GAsyncResult *result, GError **error)        \
+  {                                                                                   \
+    g_return_val_if_fail (g_task_is_valid (result, self), NULL);                      \
+    return g_task_propagate_pointer (G_TASK (result), error);                         \
+  }
+
 /* ---- server queries ---------------------------------------------------------------- */
 
 /**
@@ -235,17 +313,7 @@ names_in_state (GPtrArray *listing, gboolean running)
  *
  * Since: 0.1
  */
-char **
-tether_x2go_client_server_running_sessions (TetherX2goClient *self,
-                                            const char       *session_uuid,
-                                            GError          **error)
-{
-  GPtrArray *listing;
-
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  listing = last_listing (self, session_uuid, error);
-  return listing != NULL ? names_in_state (listing, TRUE) : NULL;
-}
+SERVER_SESSIONS_IN_STATE (tether_x2go_client_server_running_sessions, TRUE)
 
 /**
  * tether_x2go_client_server_suspended_sessions:
@@ -260,17 +328,7 @@ tether_x2go_client_server_running_sessions (TetherX2goClient *self,
  *
  * Since: 0.1
  */
-char **
-tether_x2go_client_server_suspended_sessions (TetherX2goClient *self,
-                                              const char       *session_uuid,
-                                              GError          **error)
-{
-  GPtrArray *listing;
-
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  listing = last_listing (self, session_uuid, error);
-  return listing != NULL ? names_in_state (listing, FALSE) : NULL;
-}
+SERVER_SESSIONS_IN_STATE (tether_x2go_client_server_suspended_sessions, FALSE)
 
 static gboolean
 server_has (TetherX2goClient *self, const char *uuid, const char *name, gboolean running)
@@ -299,13 +357,7 @@ server_has (TetherX2goClient *self, const char *uuid, const char *name, gboolean
  *
  * Since: 0.1
  */
-gboolean
-tether_x2go_client_server_has_running_sessions (TetherX2goClient *self,
-                                                const char       *session_uuid)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), FALSE);
-  return server_has (self, session_uuid, NULL, TRUE);
-}
+SERVER_HAS_SESSIONS (tether_x2go_client_server_has_running_sessions, TRUE)
 
 /**
  * tether_x2go_client_server_has_suspended_sessions:
@@ -316,13 +368,7 @@ tether_x2go_client_server_has_running_sessions (TetherX2goClient *self,
  *
  * Since: 0.1
  */
-gboolean
-tether_x2go_client_server_has_suspended_sessions (TetherX2goClient *self,
-                                                  const char       *session_uuid)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), FALSE);
-  return server_has (self, session_uuid, NULL, FALSE);
-}
+SERVER_HAS_SESSIONS (tether_x2go_client_server_has_suspended_sessions, FALSE)
 
 /**
  * tether_x2go_client_server_has_running_session_of_name:
@@ -334,14 +380,7 @@ tether_x2go_client_server_has_suspended_sessions (TetherX2goClient *self,
  *
  * Since: 0.1
  */
-gboolean
-tether_x2go_client_server_has_running_session_of_name (TetherX2goClient *self,
-                                                       const char       *session_uuid,
-                                                       const char       *session_name)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), FALSE);
-  return session_name != NULL && server_has (self, session_uuid, session_name, TRUE);
-}
+SERVER_HAS_SESSION_OF_NAME (tether_x2go_client_server_has_running_session_of_name, TRUE)
 
 /**
  * tether_x2go_client_server_has_suspended_session_of_name:
@@ -353,14 +392,7 @@ tether_x2go_client_server_has_running_session_of_name (TetherX2goClient *self,
  *
  * Since: 0.1
  */
-gboolean
-tether_x2go_client_server_has_suspended_session_of_name (TetherX2goClient *self,
-                                                         const char       *session_uuid,
-                                                         const char       *session_name)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), FALSE);
-  return session_name != NULL && server_has (self, session_uuid, session_name, FALSE);
-}
+SERVER_HAS_SESSION_OF_NAME (tether_x2go_client_server_has_suspended_session_of_name, FALSE)
 
 /* ---- state queries ---------------------------------------------------------------- */
 
@@ -433,14 +465,7 @@ session_in_phase (TetherX2goClient      *self,
  *
  * Since: 0.1
  */
-gboolean
-tether_x2go_client_is_session_running (TetherX2goClient *self,
-                                       const char       *session_uuid,
-                                       const char       *session_name)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), FALSE);
-  return session_in_phase (self, session_uuid, session_name, TETHER_X2GO_SESSION_PHASE_RUNNING);
-}
+SESSION_IN_PHASE (tether_x2go_client_is_session_running, TETHER_X2GO_SESSION_PHASE_RUNNING)
 
 /**
  * tether_x2go_client_is_session_suspended:
@@ -452,15 +477,7 @@ tether_x2go_client_is_session_running (TetherX2goClient *self,
  *
  * Since: 0.1
  */
-gboolean
-tether_x2go_client_is_session_suspended (TetherX2goClient *self,
-                                         const char       *session_uuid,
-                                         const char       *session_name)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), FALSE);
-  return session_in_phase (self, session_uuid, session_name,
-                           TETHER_X2GO_SESSION_PHASE_SUSPENDED);
-}
+SESSION_IN_PHASE (tether_x2go_client_is_session_suspended, TETHER_X2GO_SESSION_PHASE_SUSPENDED)
 
 /**
  * tether_x2go_client_has_session_terminated:
@@ -473,15 +490,7 @@ tether_x2go_client_is_session_suspended (TetherX2goClient *self,
  *
  * Since: 0.1
  */
-gboolean
-tether_x2go_client_has_session_terminated (TetherX2goClient *self,
-                                           const char       *session_uuid,
-                                           const char       *session_name)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), FALSE);
-  return session_in_phase (self, session_uuid, session_name,
-                           TETHER_X2GO_SESSION_PHASE_TERMINATED);
-}
+SESSION_IN_PHASE (tether_x2go_client_has_session_terminated, TETHER_X2GO_SESSION_PHASE_TERMINATED)
 
 /**
  * tether_x2go_client_session_ok:
@@ -611,13 +620,7 @@ tether_x2go_client_collect (TetherX2goClient        *self,
  *
  * Since: 0.1
  */
-char **
-tether_x2go_client_registered_sessions (TetherX2goClient       *self,
-                                        TetherX2goSessionReturn what)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  return collect (self, filter_all, NULL, what);
-}
+SESSIONS_OF_FILTER (tether_x2go_client_registered_sessions, filter_all)
 
 /**
  * tether_x2go_client_connected_sessions:
@@ -628,13 +631,7 @@ tether_x2go_client_registered_sessions (TetherX2goClient       *self,
  *
  * Since: 0.1
  */
-char **
-tether_x2go_client_connected_sessions (TetherX2goClient       *self,
-                                       TetherX2goSessionReturn what)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  return collect (self, filter_connected, NULL, what);
-}
+SESSIONS_OF_FILTER (tether_x2go_client_connected_sessions, filter_connected)
 
 /**
  * tether_x2go_client_associated_sessions:
@@ -648,13 +645,7 @@ tether_x2go_client_connected_sessions (TetherX2goClient       *self,
  *
  * Since: 0.1
  */
-char **
-tether_x2go_client_associated_sessions (TetherX2goClient       *self,
-                                        TetherX2goSessionReturn what)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  return collect (self, filter_associated, NULL, what);
-}
+SESSIONS_OF_FILTER (tether_x2go_client_associated_sessions, filter_associated)
 
 /**
  * tether_x2go_client_running_sessions:
@@ -665,13 +656,7 @@ tether_x2go_client_associated_sessions (TetherX2goClient       *self,
  *
  * Since: 0.1
  */
-char **
-tether_x2go_client_running_sessions (TetherX2goClient       *self,
-                                     TetherX2goSessionReturn what)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  return collect (self, filter_running, NULL, what);
-}
+SESSIONS_OF_FILTER (tether_x2go_client_running_sessions, filter_running)
 
 /**
  * tether_x2go_client_suspended_sessions:
@@ -682,13 +667,7 @@ tether_x2go_client_running_sessions (TetherX2goClient       *self,
  *
  * Since: 0.1
  */
-char **
-tether_x2go_client_suspended_sessions (TetherX2goClient       *self,
-                                       TetherX2goSessionReturn what)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  return collect (self, filter_suspended, NULL, what);
-}
+SESSIONS_OF_FILTER (tether_x2go_client_suspended_sessions, filter_suspended)
 
 static gboolean
 any (TetherX2goClient *self, SessionFilter filter)
@@ -707,12 +686,7 @@ any (TetherX2goClient *self, SessionFilter filter)
  *
  * Since: 0.1
  */
-gboolean
-tether_x2go_client_has_connected_sessions (TetherX2goClient *self)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), FALSE);
-  return any (self, filter_connected);
-}
+ANY_OF_FILTER (tether_x2go_client_has_connected_sessions, filter_connected)
 
 /**
  * tether_x2go_client_has_associated_sessions:
@@ -722,12 +696,7 @@ tether_x2go_client_has_connected_sessions (TetherX2goClient *self)
  *
  * Since: 0.1
  */
-gboolean
-tether_x2go_client_has_associated_sessions (TetherX2goClient *self)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), FALSE);
-  return any (self, filter_associated);
-}
+ANY_OF_FILTER (tether_x2go_client_has_associated_sessions, filter_associated)
 
 /**
  * tether_x2go_client_has_running_sessions:
@@ -737,12 +706,7 @@ tether_x2go_client_has_associated_sessions (TetherX2goClient *self)
  *
  * Since: 0.1
  */
-gboolean
-tether_x2go_client_has_running_sessions (TetherX2goClient *self)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), FALSE);
-  return any (self, filter_running);
-}
+ANY_OF_FILTER (tether_x2go_client_has_running_sessions, filter_running)
 
 /**
  * tether_x2go_client_has_suspended_sessions:
@@ -752,12 +716,7 @@ tether_x2go_client_has_running_sessions (TetherX2goClient *self)
  *
  * Since: 0.1
  */
-gboolean
-tether_x2go_client_has_suspended_sessions (TetherX2goClient *self)
-{
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), FALSE);
-  return any (self, filter_suspended);
-}
+ANY_OF_FILTER (tether_x2go_client_has_suspended_sessions, filter_suspended)
 
 /**
  * tether_x2go_client_has_registered_session_of_name:
@@ -842,16 +801,7 @@ tether_x2go_client_get_session_summary (TetherX2goClient *self,
  *
  * Since: 0.1
  */
-char *
-tether_x2go_client_get_session_name (TetherX2goClient *self,
-                                     const char       *session_uuid)
-{
-  TetherX2goSession *s;
-
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  s = tether_x2go_client_lookup (self, session_uuid);
-  return s != NULL ? g_strdup (tether_x2go_session_get_session_name (s)) : NULL;
-}
+SESSION_STRING (tether_x2go_client_get_session_name, tether_x2go_session_get_session_name)
 
 /**
  * tether_x2go_client_get_session_username:
@@ -862,16 +812,7 @@ tether_x2go_client_get_session_name (TetherX2goClient *self,
  *
  * Since: 0.1
  */
-char *
-tether_x2go_client_get_session_username (TetherX2goClient *self,
-                                         const char       *session_uuid)
-{
-  TetherX2goSession *s;
-
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  s = tether_x2go_client_lookup (self, session_uuid);
-  return s != NULL ? g_strdup (tether_x2go_session_get_username (s)) : NULL;
-}
+SESSION_STRING (tether_x2go_client_get_session_username, tether_x2go_session_get_username)
 
 /**
  * tether_x2go_client_get_session_server_peername:
@@ -910,16 +851,7 @@ tether_x2go_client_get_session_server_peername (TetherX2goClient *self,
  *
  * Since: 0.1
  */
-char *
-tether_x2go_client_get_session_server_hostname (TetherX2goClient *self,
-                                                const char       *session_uuid)
-{
-  TetherX2goSession *s;
-
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  s = tether_x2go_client_lookup (self, session_uuid);
-  return s != NULL ? g_strdup (tether_x2go_session_get_server (s)) : NULL;
-}
+SESSION_STRING (tether_x2go_client_get_session_server_hostname, tether_x2go_session_get_server)
 
 /**
  * tether_x2go_client_get_session_profile_name:
@@ -930,16 +862,7 @@ tether_x2go_client_get_session_server_hostname (TetherX2goClient *self,
  *
  * Since: 0.1
  */
-char *
-tether_x2go_client_get_session_profile_name (TetherX2goClient *self,
-                                             const char       *session_uuid)
-{
-  TetherX2goSession *s;
-
-  g_return_val_if_fail (TETHER_X2GO_IS_CLIENT (self), NULL);
-  s = tether_x2go_client_lookup (self, session_uuid);
-  return s != NULL ? g_strdup (tether_x2go_session_get_profile_name (s)) : NULL;
-}
+SESSION_STRING (tether_x2go_client_get_session_profile_name, tether_x2go_session_get_profile_name)
 
 /* ---- not built yet ----------------------------------------------------------------- */
 
@@ -1002,13 +925,8 @@ tether_x2go_client_share_local_folder_async (TetherX2goClient    *self,
  *
  * Since: 0.1
  */
-gboolean
-tether_x2go_client_share_local_folder_finish (TetherX2goClient  *self,
-                                              GAsyncResult      *result,
-                                              GError           **error)
-{
-  return tether_x2go_client_bool_finish (self, result, tether_x2go_client_share_local_folder_async, error);
-}
+BOOL_FINISH (tether_x2go_client_share_local_folder_finish,
+             tether_x2go_client_share_local_folder_async)
 
 /**
  * tether_x2go_client_unshare_local_folder_async:
@@ -1047,13 +965,8 @@ tether_x2go_client_unshare_local_folder_async (TetherX2goClient    *self,
  *
  * Since: 0.1
  */
-gboolean
-tether_x2go_client_unshare_local_folder_finish (TetherX2goClient  *self,
-                                                GAsyncResult      *result,
-                                                GError           **error)
-{
-  return tether_x2go_client_bool_finish (self, result, tether_x2go_client_unshare_local_folder_async, error);
-}
+BOOL_FINISH (tether_x2go_client_unshare_local_folder_finish,
+             tether_x2go_client_unshare_local_folder_async)
 
 /**
  * tether_x2go_client_list_mounts_async:
@@ -1090,14 +1003,7 @@ tether_x2go_client_list_mounts_async (TetherX2goClient    *self,
  *
  * Since: 0.1
  */
-char **
-tether_x2go_client_list_mounts_finish (TetherX2goClient  *self,
-                                       GAsyncResult      *result,
-                                       GError           **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
+POINTER_FINISH (char **, tether_x2go_client_list_mounts_finish)
 
 /**
  * tether_x2go_client_set_session_print_action:
@@ -1204,14 +1110,7 @@ tether_x2go_client_list_desktops_async (TetherX2goClient    *self,
  *
  * Since: 0.1
  */
-char **
-tether_x2go_client_list_desktops_finish (TetherX2goClient  *self,
-                                         GAsyncResult      *result,
-                                         GError           **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
+POINTER_FINISH (char **, tether_x2go_client_list_desktops_finish)
 
 /**
  * tether_x2go_client_share_desktop_session_async:
@@ -1252,13 +1151,8 @@ tether_x2go_client_share_desktop_session_async (TetherX2goClient    *self,
  *
  * Since: 0.1
  */
-gboolean
-tether_x2go_client_share_desktop_session_finish (TetherX2goClient  *self,
-                                                 GAsyncResult      *result,
-                                                 GError           **error)
-{
-  return tether_x2go_client_bool_finish (self, result, tether_x2go_client_share_desktop_session_async, error);
-}
+BOOL_FINISH (tether_x2go_client_share_desktop_session_finish,
+             tether_x2go_client_share_desktop_session_async)
 
 /**
  * tether_x2go_client_get_published_applications_async:
@@ -1297,14 +1191,7 @@ tether_x2go_client_get_published_applications_async (TetherX2goClient    *self,
  *
  * Since: 0.1
  */
-GVariant *
-tether_x2go_client_get_published_applications_finish (TetherX2goClient  *self,
-                                                      GAsyncResult      *result,
-                                                      GError           **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
+POINTER_FINISH (GVariant *, tether_x2go_client_get_published_applications_finish)
 
 /**
  * tether_x2go_client_set_broker:

@@ -542,7 +542,10 @@ tether_x2go_client_class_init (TetherX2goClientClass *klass)
    *
    * Whether [method@X2goClient.list_sessions_async] may answer from the last
    * listing of the session's server (refreshed by every listing, including
-   * the periodic ones) instead of asking the server.
+   * the periodic ones) instead of asking the server, and whether
+   * [method@X2goClient.suspend_session_async] and
+   * [method@X2goClient.terminate_session_async] of a session by name may
+   * look the name up there instead of listing before the command.
    *
    * Since: 0.1
    */

@@ -919,25 +919,16 @@ run_stop_command (TetherX2goSession *self, GTask *task)
              on_stop_command_done, g_object_ref (task));
 }
 
+/* Refuses a name the listing does not hold; a suspend of a suspended
+ * session is done already. Otherwise sends the command. */
 static void
-on_stop_prelisted (GObject *source, GAsyncResult *result, gpointer user_data)
+stop_listed (TetherX2goSession *self, GTask *task, GPtrArray *infos, gboolean fresh)
 {
-  TetherX2goSession *self = TETHER_X2GO_SESSION (source);
-  g_autoptr(GTask) task = user_data;
   StopData *sd = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  TetherX2goListResult *r = tether_x2go_session_list_raw_finish (self, result, &error);
-  TetherX2goSessionInfo *info;
+  TetherX2goSessionInfo *info = tether_x2go_session_find_info (infos, sd->name);
 
-  if (r == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  info = tether_x2go_session_find_info (r->infos, sd->name);
   if (info == NULL)
     {
-      tether_x2go_list_result_free (r);
       g_task_return_new_error (task, TETHER_X2GO_ERROR, TETHER_X2GO_ERROR_NO_SUCH_SESSION,
                                "there is no session named %s on %s for %s", sd->name,
                                self->server, self->username);
@@ -946,13 +937,29 @@ on_stop_prelisted (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!sd->terminate && tether_x2go_session_info_is_suspended (info))
     {
       /* Suspended already: nothing to do. */
-      tether_x2go_client_fan_out_listing (self->client, self, r->infos);
-      tether_x2go_list_result_free (r);
+      if (fresh)
+        tether_x2go_client_fan_out_listing (self->client, self, infos);
       g_task_return_boolean (task, TRUE);
       return;
     }
-  tether_x2go_list_result_free (r);
   run_stop_command (self, task);
+}
+
+static void
+on_stop_prelisted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  TetherX2goSession *self = TETHER_X2GO_SESSION (source);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  TetherX2goListResult *r = tether_x2go_session_list_raw_finish (self, result, &error);
+
+  if (r == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  stop_listed (self, task, r->infos, TRUE);
+  tether_x2go_list_result_free (r);
 }
 
 static void
@@ -1032,6 +1039,15 @@ stop_async (TetherX2goSession   *self,
       sd->delegate = g_object_ref (other);
       stop_async (other, NULL, terminate, source_tag, cancellable, on_delegate_done,
                   g_steal_pointer (&task));
+      return;
+    }
+  /* With the client's listing cache on, the last listing (the connect's, or
+   * the one the caller just asked for) says whether the name exists: no
+   * second x2golistsessions before the command. The listing after the
+   * command still confirms what it did. */
+  if (self->listing != NULL && tether_x2go_client_get_use_listsessions_cache (self->client))
+    {
+      stop_listed (self, task, self->listing, FALSE);
       return;
     }
   tether_x2go_session_list_raw_async (self, cancellable, on_stop_prelisted, g_steal_pointer (&task));

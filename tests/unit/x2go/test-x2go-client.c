@@ -1137,6 +1137,70 @@ test_foreign_suspend_terminate (Fixture *f, gconstpointer data)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 }
 
+/* The remote commands of a suspend/terminate by name: without the listing
+ * cache a listing before the command (is the name there?) and one after it
+ * (did it work?); with the cache the name is looked up in the last listing,
+ * so only the command and the listing after it run. */
+static void
+test_foreign_stop_commands (Fixture *f, gconstpointer data)
+{
+  FakeSession *a = fake_server_add (f->server, 'R');
+  FakeSession *b = fake_server_add (f->server, 'R');
+  g_autofree char *uuid = connected_session (f, NULL);
+  g_autofree char *a_name = g_strdup (a->name);
+  g_autofree char *b_name = g_strdup (b->name);
+  g_autoptr(GPtrArray) infos = NULL;
+  g_autoptr(GError) error = NULL;
+  guint lists = fake_server_calls (f->server, "x2golistsessions");
+  FakeSession *late;
+  g_autofree char *late_name = NULL;
+
+  /* No cache: list, suspend, list. */
+  g_assert_true (do_suspend (f, uuid, a_name, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (a->status, ==, 'S');
+  g_assert_cmpuint (fake_server_calls (f->server, "x2golistsessions"), ==, lists + 2);
+  g_assert_cmpuint (fake_server_calls (f->server, "x2gosuspend-session"), ==, 1);
+  lists += 2;
+
+  tether_x2go_client_set_use_listsessions_cache (f->client, TRUE);
+  /* Suspended already, says the last listing: nothing runs. */
+  g_assert_true (do_suspend (f, uuid, a_name, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake_server_calls (f->server, "x2golistsessions"), ==, lists);
+  g_assert_cmpuint (fake_server_calls (f->server, "x2gosuspend-session"), ==, 1);
+  /* Terminate: the command, then one listing. */
+  g_assert_true (do_terminate (f, uuid, b_name, &error));
+  g_assert_no_error (error);
+  g_assert_null (fake_server_find (f->server, b_name));
+  g_assert_cmpuint (fake_server_calls (f->server, "x2goterminate-session"), ==, 1);
+  g_assert_cmpuint (fake_server_calls (f->server, "x2golistsessions"), ==, lists + 1);
+  lists++;
+  /* The gone session, and one that never was: refused, nothing runs. */
+  g_assert_false (do_terminate (f, uuid, b_name, &error));
+  g_assert_error (error, TETHER_X2GO_ERROR, TETHER_X2GO_ERROR_NO_SUCH_SESSION);
+  g_clear_error (&error);
+  g_assert_false (do_suspend (f, uuid, "jdoe-88-1700000088_stRxterm_dp24", &error));
+  g_assert_error (error, TETHER_X2GO_ERROR, TETHER_X2GO_ERROR_NO_SUCH_SESSION);
+  g_clear_error (&error);
+  g_assert_cmpuint (fake_server_calls (f->server, "x2goterminate-session"), ==, 1);
+  g_assert_cmpuint (fake_server_calls (f->server, "x2gosuspend-session"), ==, 1);
+  g_assert_cmpuint (fake_server_calls (f->server, "x2golistsessions"), ==, lists);
+
+  /* A session newer than the last listing is unknown until a listing shows it. */
+  late = fake_server_add (f->server, 'R');
+  late_name = g_strdup (late->name);
+  g_assert_false (do_terminate (f, uuid, late_name, &error));
+  g_assert_error (error, TETHER_X2GO_ERROR, TETHER_X2GO_ERROR_NO_SUCH_SESSION);
+  g_clear_error (&error);
+  infos = do_list (f, uuid, TETHER_X2GO_LIST_REFRESH_CACHE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (do_terminate (f, uuid, late_name, &error));
+  g_assert_no_error (error);
+  g_assert_null (fake_server_find (f->server, late_name));
+  g_assert_cmpuint (fake_server_calls (f->server, "x2golistsessions"), ==, lists + 2);
+}
+
 static void
 test_terminate_not_confirmed (Fixture *f, gconstpointer data)
 {
@@ -1446,6 +1510,7 @@ main (int argc, char **argv)
   ADD ("/x2go/client/session/resume/unknown", test_resume_unknown);
   ADD ("/x2go/client/session/resume/registered-name", test_resume_by_name_and_registered_name);
   ADD ("/x2go/client/session/foreign", test_foreign_suspend_terminate);
+  ADD ("/x2go/client/session/foreign-commands", test_foreign_stop_commands);
   ADD ("/x2go/client/session/terminate-not-confirmed", test_terminate_not_confirmed);
   ADD ("/x2go/client/session/delegate-to-attached", test_delegate_to_attached);
   ADD ("/x2go/client/session/clean", test_clean_sessions);
