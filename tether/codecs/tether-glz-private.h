@@ -89,4 +89,26 @@ gboolean tether_zlib_glz_decode (TetherGlzWindow *window, guint32 glz_size,
                                  const TetherCodecDest *dest,
                                  guint64 *missing_id, GError **error);
 
+/*
+ * The same two, without a destination of the caller's: the image's pixels
+ * are returned in a buffer the window shares (the window keeps the image
+ * in it). @width × @height must be the stream's size (the image
+ * descriptor's). Returns a new reference to width × height 0xAARRGGBB
+ * words, top-down rows without padding (a bottom-up image gets a flipped
+ * buffer of its own), alpha 0xff for the types without alpha; *@has_alpha
+ * tells whether the image has alpha (RGBA). The buffer is READ-ONLY: later
+ * images' matches read it. Release it with tether_glz_pixels_unref(). NULL
+ * on failure, as tether_glz_decode() fails.
+ */
+guint32 *tether_glz_decode_shared      (TetherGlzWindow *window,
+                                        const guint8 *data, gsize len,
+                                        guint width, guint height, gboolean *has_alpha,
+                                        guint64 *missing_id, GError **error);
+guint32 *tether_zlib_glz_decode_shared (TetherGlzWindow *window, guint32 glz_size,
+                                        const guint8 *data, gsize len,
+                                        guint width, guint height, gboolean *has_alpha,
+                                        guint64 *missing_id, GError **error);
+guint32 *tether_glz_pixels_ref         (guint32 *pixels);
+void     tether_glz_pixels_unref       (guint32 *pixels);
+
 G_END_DECLS
