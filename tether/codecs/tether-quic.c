@@ -171,13 +171,17 @@ family_get (guint bpc)
 
 /* A 64-bit buffer of upcoming bits, most significant first, holding at
  * least 32 valid bits while the reader is good. The window W of §10.1 is its
- * top half. Once the window cannot be filled from the input the reader
- * fails for good and reads as zeros. */
+ * top half. The input's whole 32-bit words are borrowed once through a
+ * TetherReader; every word read checks that it lies inside them. Once the
+ * window cannot be filled from the input the reader fails for good and
+ * reads as zeros. */
 typedef struct {
-  TetherReader words;   /* the whole 32-bit words of the input */
-  guint64      buf;
-  guint        nbits;   /* valid bits in buf */
-  gboolean     failed;
+  const guint8 *words;  /* the whole 32-bit words of the input */
+  gsize         len;    /* bytes of @words, a multiple of 4 */
+  gsize         pos;    /* the next word */
+  guint64       buf;
+  guint         nbits;  /* valid bits in buf */
+  gboolean      failed;
 } QuicBits;
 
 static void
@@ -188,14 +192,35 @@ bits_fail (QuicBits *b)
   b->nbits = 64;
 }
 
+/* The next little-endian word of the input: FALSE at its end. */
+static inline gboolean
+bits_next_word (QuicBits *b, guint32 *word)
+{
+  guint32 v;
+
+  if (G_UNLIKELY (b->len - b->pos < 4))
+    return FALSE;
+  memcpy (&v, b->words + b->pos, 4);
+  b->pos += 4;
+  *word = GUINT32_FROM_LE (v);
+  return TRUE;
+}
+
 static void
 bits_init (QuicBits *b, const guint8 *data, gsize len)
 {
+  TetherReader r;
   guint32 word;
 
   memset (b, 0, sizeof *b);
-  tether_reader_init (&b->words, data, len - len % 4);
-  if (!tether_reader_u32_le (&b->words, &word))
+  tether_reader_init (&r, data, len - len % 4);
+  if (!tether_reader_borrow (&r, len - len % 4, &b->words))
+    {
+      bits_fail (b);
+      return;
+    }
+  b->len = len - len % 4;
+  if (!bits_next_word (b, &word))
     {
       bits_fail (b);
       return;
@@ -220,7 +245,7 @@ bits_eat (QuicBits *b, guint n)
     {
       guint32 word;
 
-      if (b->failed || !tether_reader_u32_le (&b->words, &word))
+      if (b->failed || !bits_next_word (b, &word))
         {
           bits_fail (b);
           return;
@@ -307,67 +332,6 @@ bits_check (QuicDecoder *d)
   return TRUE;
 }
 
-/* One codeword with code @l. FALSE on a value outside the channel's range
- * (only a corrupt stream has one) or when the input ran out. */
-static inline gboolean
-golomb_decode (QuicDecoder *d, guint l, guint *out)
-{
-  const QuicFamily *f = d->fam;
-  guint32 w = bits_window (&d->bits);
-  guint len, v;
-
-  if (w > f->pmask[l])
-    {
-      guint z = (guint) __builtin_clz (w);
-
-      len = z + 1 + l;
-      v = (z << l) | ((w >> (32 - len)) & ((1u << l) - 1));
-    }
-  else
-    {
-      len = f->cwlen[l];
-      v = f->ngr[l] + ((w >> (32 - len)) & ((1u << f->sfx[l]) - 1));
-    }
-  bits_eat (&d->bits, len);
-  if (!bits_check (d))
-    return FALSE;
-  if (G_UNLIKELY (v > f->mask))
-    return decoder_fail (d, "a residual code is outside the channel's range");
-  *out = v;
-  return TRUE;
-}
-
-static inline guint
-unmap_residual (guint v, guint mask)
-{
-  return (v & 1) ? mask - (v >> 1) : v >> 1;
-}
-
-static gboolean
-decode_pixel (QuicDecoder *d, const QuicGroup *g, guint32 i, gboolean row0)
-{
-  const QuicFamily *f = d->fam;
-
-  for (guint c = g->first; c < g->first + g->count; c++)
-    {
-      QuicChannel *ch = &d->ch[c];
-      guint8 *cur = ch->rows[d->cur];
-      const guint8 *prev = ch->rows[d->cur ^ 1];
-      guint l = ch->buckets[f->bucket_of[ch->corr[i]]].bestcode;
-      guint v, pred;
-
-      if (!golomb_decode (d, l, &v))
-        return FALSE;
-      ch->corr[i + 1] = (guint8) v;
-      if (row0)
-        pred = i == 0 ? 0 : cur[i - 1];
-      else
-        pred = i == 0 ? prev[0] : (cur[i - 1] + prev[i]) >> 1;
-      cur[i] = (guint8) ((unmap_residual (v, f->mask) + pred) & f->mask);
-    }
-  return TRUE;
-}
-
 /* Adds what each code would have cost for pixel @k's residual to the
  * counters of the bucket chosen by pixel k - 1, and picks the best code. */
 static void
@@ -399,24 +363,6 @@ update_model (QuicDecoder *d, const QuicGroup *g, guint32 k)
         for (guint j = 0; j < f->bpc; j++)
           b->counters[j] >>= 1;
     }
-}
-
-static gboolean
-same_pixel (const QuicDecoder *d, const QuicGroup *g, guint row, guint32 a, guint32 b)
-{
-  for (guint c = g->first; c < g->first + g->count; c++)
-    if (d->ch[c].rows[row][a] != d->ch[c].rows[row][b])
-      return FALSE;
-  return TRUE;
-}
-
-/* Whether a run starts at pixel @i (rows after the first only). */
-static inline gboolean
-run_check (const QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 run_index)
-{
-  return same_pixel (d, g, d->cur ^ 1, i - 1, i) &&
-         i != run_index && i > 2 &&
-         same_pixel (d, g, d->cur, i - 1, i - 2);
 }
 
 /* The run-length code: one 1 bit per run of the current order, a 0 bit,
@@ -461,18 +407,146 @@ decode_run (QuicDecoder *d, QuicState *s, guint32 limit, guint32 *out)
   return TRUE;
 }
 
+/* ---- the pixel loop ------------------------------------------------------ */
+
+/*
+ * The hot loop, written once and specialised by the compiler (always
+ * inlined with constant arguments) for each channel count of a group (3:
+ * RGB, 1: GRAY or RGBA's alpha) and for the first row (no row above, no
+ * runs) against the others. The bit buffer lives in local variables
+ * (QuicLocalBits) while the loop runs — stores through the byte pointers
+ * of the rows would otherwise make the compiler reload it after every
+ * pixel — and goes back to d->bits around decode_run() and on return.
+ */
+#define QUIC_INLINE static inline __attribute__ ((always_inline))
+
+typedef struct {
+  guint8       *cur;      /* values of the row being decoded */
+  const guint8 *prev;     /* values of the row above */
+  guint8       *corr;     /* corr[i + 1]: the residual code of pixel i */
+  QuicBucket   *buckets;
+} QuicLane;
+
+typedef struct {
+  guint64 buf;
+  guint   nbits;
+} QuicLocalBits;
+
+/* One codeword with code @l. FALSE on a value outside the channel's range
+ * (only a corrupt stream has one) or when the input ran out. */
+QUIC_INLINE gboolean
+lane_code (QuicDecoder *d, QuicLocalBits *lb, guint l, guint *out)
+{
+  const QuicFamily *f = d->fam;
+  guint32 w = (guint32) (lb->buf >> 32);
+  guint len, v;
+
+  if (w > f->pmask[l])
+    {
+      guint z = (guint) __builtin_clz (w);
+
+      len = z + 1 + l;
+      v = (z << l) | ((w >> (32 - len)) & ((1u << l) - 1));
+    }
+  else
+    {
+      len = f->cwlen[l];
+      v = f->ngr[l] + ((w >> (32 - len)) & ((1u << f->sfx[l]) - 1));
+    }
+  lb->buf <<= len;
+  lb->nbits -= len;
+  if (lb->nbits < 32)
+    {
+      guint32 word;
+
+      if (G_UNLIKELY (!bits_next_word (&d->bits, &word)))
+        {
+          bits_fail (&d->bits);
+          lb->buf = d->bits.buf;
+          lb->nbits = d->bits.nbits;
+          return decoder_fail (d, "the data ends in the middle of the image");
+        }
+      lb->buf |= (guint64) word << (32 - lb->nbits);
+      lb->nbits += 32;
+    }
+  if (G_UNLIKELY (v > f->mask))
+    return decoder_fail (d, "a residual code is outside the channel's range");
+  *out = v;
+  return TRUE;
+}
+
+/* Pixel @i of every lane; @row0 and @i0 (i == 0) are constants. */
+QUIC_INLINE gboolean
+lanes_pixel (QuicDecoder *d, QuicLane *lanes, const guint count, QuicLocalBits *lb,
+             guint32 i, const gboolean row0, const gboolean i0)
+{
+  const QuicFamily *f = d->fam;
+  const guint8 *bucket_of = f->bucket_of;
+  guint mask = f->mask;
+
+  for (guint c = 0; c < count; c++)
+    {
+      QuicLane *ln = &lanes[c];
+      guint l = ln->buckets[bucket_of[ln->corr[i]]].bestcode;
+      guint v, pred, delta;
+
+      if (!lane_code (d, lb, l, &v))
+        return FALSE;
+      ln->corr[i + 1] = (guint8) v;
+      if (i0)
+        pred = row0 ? 0 : ln->prev[0];
+      else if (row0)
+        pred = ln->cur[i - 1];
+      else
+        pred = ((guint) ln->cur[i - 1] + ln->prev[i]) >> 1;
+      /* unmap_residual(): mask − (v >> 1) is mask ^ (v >> 1), v ≤ mask. */
+      delta = (v >> 1) ^ (mask & (0u - (v & 1)));
+      ln->cur[i] = (guint8) ((delta + pred) & mask);
+    }
+  return TRUE;
+}
+
+/* Whether a run starts at pixel @i (rows after the first only): the row
+ * above repeats at i and the two pixels before i are the same. */
+QUIC_INLINE gboolean
+lanes_run_check (const QuicLane *lanes, const guint count, guint32 i, guint32 run_index)
+{
+  if (i == run_index || i <= 2)
+    return FALSE;
+  for (guint c = 0; c < count; c++)
+    if (lanes[c].prev[i - 1] != lanes[c].prev[i])
+      return FALSE;
+  for (guint c = 0; c < count; c++)
+    if (lanes[c].cur[i - 1] != lanes[c].cur[i - 2])
+      return FALSE;
+  return TRUE;
+}
+
 /* Pixels [i, end) of the current row with a fixed wait mask. */
-static gboolean
-decode_segment (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end,
-                guint32 waitmask, gboolean row0)
+QUIC_INLINE gboolean
+segment_t (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end,
+           guint32 waitmask, const gboolean row0, const guint count)
 {
   QuicState *s = g->state;
+  QuicLane lanes[3];
+  QuicLocalBits lb = { d->bits.buf, d->bits.nbits };
   guint32 stop, run_index = 0;
+  gboolean ok = FALSE;
+
+  for (guint c = 0; c < count; c++)
+    {
+      QuicChannel *ch = &d->ch[g->first + c];
+
+      lanes[c].cur = ch->rows[d->cur];
+      lanes[c].prev = ch->rows[d->cur ^ 1];
+      lanes[c].corr = ch->corr;
+      lanes[c].buckets = ch->buckets;
+    }
 
   if (i == 0)
     {
-      if (!decode_pixel (d, g, 0, row0))
-        return FALSE;
+      if (!lanes_pixel (d, lanes, count, &lb, 0, row0, TRUE))
+        goto out;
       if (s->waitcnt > 0)
         s->waitcnt--;
       else
@@ -494,40 +568,82 @@ decode_segment (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end,
         {
           for (; i <= stop; i++)
             {
-              if (!row0 && run_check (d, g, i, run_index))
+              if (!row0 && lanes_run_check (lanes, count, i, run_index))
                 goto run;
-              if (!decode_pixel (d, g, i, row0))
-                return FALSE;
+              if (!lanes_pixel (d, lanes, count, &lb, i, row0, FALSE))
+                goto out;
             }
           update_model (d, g, stop);
           stop = i + (state_tabrand (s) & waitmask);
         }
       for (; i < end; i++)
         {
-          if (!row0 && run_check (d, g, i, run_index))
+          if (!row0 && lanes_run_check (lanes, count, i, run_index))
             goto run;
-          if (!decode_pixel (d, g, i, row0))
-            return FALSE;
+          if (!lanes_pixel (d, lanes, count, &lb, i, row0, FALSE))
+            goto out;
         }
       s->waitcnt = stop - end;
-      return TRUE;
+      ok = TRUE;
+      goto out;
 
     run:
       s->waitcnt = stop - i;
       run_index = i;
+      d->bits.buf = lb.buf;
+      d->bits.nbits = lb.nbits;
       if (!decode_run (d, s, end - i, &run_len))
         return FALSE;
-      for (guint c = g->first; c < g->first + g->count; c++)
-        {
-          guint8 *cur = d->ch[c].rows[d->cur];
-
-          memset (cur + i, cur[i - 1], run_len);
-        }
+      lb.buf = d->bits.buf;
+      lb.nbits = d->bits.nbits;
+      for (guint c = 0; c < count; c++)
+        memset (lanes[c].cur + i, lanes[c].cur[i - 1], run_len);
       i += run_len;
       if (i == end)
-        return TRUE;
+        {
+          ok = TRUE;
+          goto out;
+        }
       stop = i + s->waitcnt;
     }
+
+out:
+  d->bits.buf = lb.buf;
+  d->bits.nbits = lb.nbits;
+  return ok;
+}
+
+static gboolean
+segment_rgb_row0 (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end, guint32 wm)
+{
+  return segment_t (d, g, i, end, wm, TRUE, 3);
+}
+
+static gboolean
+segment_rgb (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end, guint32 wm)
+{
+  return segment_t (d, g, i, end, wm, FALSE, 3);
+}
+
+static gboolean
+segment_one_row0 (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end, guint32 wm)
+{
+  return segment_t (d, g, i, end, wm, TRUE, 1);
+}
+
+static gboolean
+segment_one (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end, guint32 wm)
+{
+  return segment_t (d, g, i, end, wm, FALSE, 1);
+}
+
+static gboolean
+decode_segment (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end,
+                guint32 waitmask, gboolean row0)
+{
+  if (g->count == 3)
+    return row0 ? segment_rgb_row0 (d, g, i, end, waitmask) : segment_rgb (d, g, i, end, waitmask);
+  return row0 ? segment_one_row0 (d, g, i, end, waitmask) : segment_one (d, g, i, end, waitmask);
 }
 
 /* One row of one channel group: segments split where the wait mask grows. */
@@ -589,6 +705,47 @@ store_row (const QuicDecoder *d, TetherQuicType type, const QuicSink *sink, guin
   const guint8 *b = d->n_channels > 2 ? d->ch[2].rows[d->cur] : r;
   const guint8 *a = d->n_channels > 3 ? d->ch[3].rows[d->cur] : NULL;
   gboolean wide = type == TETHER_QUIC_TYPE_RGB16;
+
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  if (sink->codec != NULL &&
+      (sink->codec->format == TETHER_CODEC_FORMAT_XRGB32 ||
+       sink->codec->format == TETHER_CODEC_FORMAT_ARGB32))
+    {
+      /* Straight into the row as 0xAARRGGBB words (B, G, R, A bytes), one
+       * loop per kind of row. */
+      guint8 *row = sink->codec->data + (gsize) y * sink->codec->stride;
+
+      if (wide)
+        {
+          for (guint32 x = 0; x < d->width; x++)
+            {
+              guint32 p = 0xff000000u | (guint32) widen5 (r[x]) << 16 |
+                          (guint32) widen5 (gr[x]) << 8 | widen5 (b[x]);
+
+              memcpy (row + 4 * (gsize) x, &p, 4);
+            }
+        }
+      else if (a != NULL)
+        {
+          for (guint32 x = 0; x < d->width; x++)
+            {
+              guint32 p = (guint32) a[x] << 24 | (guint32) r[x] << 16 | (guint32) gr[x] << 8 | b[x];
+
+              memcpy (row + 4 * (gsize) x, &p, 4);
+            }
+        }
+      else
+        {
+          for (guint32 x = 0; x < d->width; x++)
+            {
+              guint32 p = 0xff000000u | (guint32) r[x] << 16 | (guint32) gr[x] << 8 | b[x];
+
+              memcpy (row + 4 * (gsize) x, &p, 4);
+            }
+        }
+      return;
+    }
+#endif
 
   if (sink->codec != NULL)
     {
