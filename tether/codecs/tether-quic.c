@@ -95,6 +95,10 @@ typedef struct {
   guint   cwlen[QUIC_MAX_BPC];      /* length of the escape codeword */
   guint32 pmask[QUIC_MAX_BPC];      /* window > pmask: a Golomb-Rice codeword */
   guint8  codelen[256][QUIC_MAX_BPC]; /* length of value n under code l */
+  /* Short Golomb-Rice codewords by the window's top 8 bits, per code:
+   * length << 8 | value, or 0 when the codeword is longer than 8 bits or
+   * an escape (then decoded the long way). */
+  guint16 fast[QUIC_MAX_BPC][256];
   guint8  bucket_of[256];           /* previous residual -> bucket index */
 } QuicFamily;
 
@@ -125,6 +129,17 @@ family_init (QuicFamily *f, guint bpc)
       f->pmask[l] = (guint32) ((G_GUINT64_CONSTANT (1) << (32 - alt)) - 1);
       for (guint n = 0; n < 256; n++)
         f->codelen[n][l] = n < f->ngr[l] ? (n >> l) + l + 1 : f->cwlen[l];
+      /* A top byte b ≠ 0 has z = clz leading zeros; the codeword is
+       * Golomb-Rice when z < alt (the window is over pmask) and lies
+       * inside b when z + 1 + l ≤ 8. Its value is below ngr[l] ≤ mask. */
+      for (guint b = 1; b < 256; b++)
+        {
+          guint z = (guint) __builtin_clz (b) - 24;
+          guint len = z + 1 + l;
+
+          if (z < alt && len <= 8)
+            f->fast[l][b] = (guint16) (len << 8 | (z << l) | ((b >> (8 - len)) & ((1u << l) - 1)));
+        }
     }
 
   /* Buckets of doubling size, {0}, {1,2}, {3..6}, {7..14}, …, where a
@@ -432,29 +447,13 @@ typedef struct {
   guint   nbits;
 } QuicLocalBits;
 
-/* One codeword with code @l. FALSE on a value outside the channel's range
- * (only a corrupt stream has one) or when the input ran out. */
+/* Consumes 1..32 bits of the local buffer, refilling it from the input:
+ * FALSE (and d->bits failed) when the input ran out. */
 QUIC_INLINE gboolean
-lane_code (QuicDecoder *d, QuicLocalBits *lb, guint l, guint *out)
+lb_eat (QuicDecoder *d, QuicLocalBits *lb, guint n)
 {
-  const QuicFamily *f = d->fam;
-  guint32 w = (guint32) (lb->buf >> 32);
-  guint len, v;
-
-  if (w > f->pmask[l])
-    {
-      guint z = (guint) __builtin_clz (w);
-
-      len = z + 1 + l;
-      v = (z << l) | ((w >> (32 - len)) & ((1u << l) - 1));
-    }
-  else
-    {
-      len = f->cwlen[l];
-      v = f->ngr[l] + ((w >> (32 - len)) & ((1u << f->sfx[l]) - 1));
-    }
-  lb->buf <<= len;
-  lb->nbits -= len;
+  lb->buf <<= n;
+  lb->nbits -= n;
   if (lb->nbits < 32)
     {
       guint32 word;
@@ -469,6 +468,41 @@ lane_code (QuicDecoder *d, QuicLocalBits *lb, guint l, guint *out)
       lb->buf |= (guint64) word << (32 - lb->nbits);
       lb->nbits += 32;
     }
+  return TRUE;
+}
+
+/* One codeword with code @l. FALSE on a value outside the channel's range
+ * (only a corrupt stream has one) or when the input ran out. */
+QUIC_INLINE gboolean
+lane_code (QuicDecoder *d, QuicLocalBits *lb, guint l, guint *out)
+{
+  const QuicFamily *f = d->fam;
+  guint32 w = (guint32) (lb->buf >> 32);
+  guint len, v;
+  guint fast = f->fast[l][w >> 24];
+
+  if (G_LIKELY (fast != 0))
+    {
+      /* A short Golomb-Rice codeword: always inside the range. */
+      if (!lb_eat (d, lb, fast >> 8))
+        return FALSE;
+      *out = fast & 0xff;
+      return TRUE;
+    }
+  if (w > f->pmask[l])
+    {
+      guint z = (guint) __builtin_clz (w);
+
+      len = z + 1 + l;
+      v = (z << l) | ((w >> (32 - len)) & ((1u << l) - 1));
+    }
+  else
+    {
+      len = f->cwlen[l];
+      v = f->ngr[l] + ((w >> (32 - len)) & ((1u << f->sfx[l]) - 1));
+    }
+  if (!lb_eat (d, lb, len))
+    return FALSE;
   if (G_UNLIKELY (v > f->mask))
     return decoder_fail (d, "a residual code is outside the channel's range");
   *out = v;
