@@ -279,10 +279,6 @@ typedef struct {
 
 typedef struct {
   QuicBucket buckets[QUIC_MAX_BUCKETS];
-  /* The residual codes of the current row, persistent across rows and
-   * indexed from -1: corr[0] is index -1, corr[i + 1] is pixel i. */
-  guint8    *corr;
-  guint8    *rows[2];   /* decoded channel values of two rows */
 } QuicChannel;
 
 typedef struct {
@@ -309,9 +305,23 @@ typedef struct {
   guint             n_channels;
   QuicChannel       ch[QUIC_MAX_CHANNELS];
   QuicState         states[2];
+  /* Channel values and residual codes, interleaved four bytes a pixel,
+   * each channel at its byte of the B, G, R, A order (quic_lane_byte()):
+   * a row is already the 32-bit pixels of the destination. */
+  guint8           *rows[2];    /* 4 × width: two rows of values */
+  /* 4 × (width + 1) residual codes of the current row, persistent across
+   * rows and indexed from -1: corr[4 × (i + 1) + byte] is pixel i's. */
+  guint8           *corr;
   guint             cur;        /* rows[cur] is the row being decoded */
   const char       *why;        /* static text of the first failure */
 } QuicDecoder;
+
+/* The byte of a pixel that channel @c (0 R or GRAY, 1 G, 2 B, 3 A) takes. */
+static inline guint
+quic_lane_byte (guint c)
+{
+  return c < 3 ? 2 - c : 3;
+}
 
 static void
 state_init (QuicState *s)
@@ -345,39 +355,6 @@ bits_check (QuicDecoder *d)
   if (G_UNLIKELY (d->bits.failed))
     return decoder_fail (d, "the data ends in the middle of the image");
   return TRUE;
-}
-
-/* Adds what each code would have cost for pixel @k's residual to the
- * counters of the bucket chosen by pixel k - 1, and picks the best code. */
-static void
-update_model (QuicDecoder *d, const QuicGroup *g, guint32 k)
-{
-  const QuicFamily *f = d->fam;
-
-  for (guint c = g->first; c < g->first + g->count; c++)
-    {
-      QuicChannel *ch = &d->ch[c];
-      QuicBucket *b = &ch->buckets[f->bucket_of[ch->corr[k]]];
-      guint n = ch->corr[k + 1];
-      guint best = f->bpc - 1;
-      guint32 best_len;
-
-      best_len = (b->counters[best] += f->codelen[n][best]);
-      for (guint j = f->bpc - 1; j-- > 0;)
-        {
-          guint32 len = (b->counters[j] += f->codelen[n][j]);
-
-          if (len < best_len)
-            {
-              best = j;
-              best_len = len;
-            }
-        }
-      b->bestcode = best;
-      if (best_len > g->state->trigger)
-        for (guint j = 0; j < f->bpc; j++)
-          b->counters[j] >>= 1;
-    }
 }
 
 /* The run-length code: one 1 bit per run of the current order, a 0 bit,
@@ -435,12 +412,18 @@ decode_run (QuicDecoder *d, QuicState *s, guint32 limit, guint32 *out)
  */
 #define QUIC_INLINE static inline __attribute__ ((always_inline))
 
+/* Where a group's channels are: @cur, @prev and @corr point at the byte
+ * of its first channel; with 3 channels (R, G, B) channel c is c bytes
+ * before it (bytes 2, 1, 0), with one channel it is that byte. */
 typedef struct {
-  guint8       *cur;      /* values of the row being decoded */
-  const guint8 *prev;     /* values of the row above */
-  guint8       *corr;     /* corr[i + 1]: the residual code of pixel i */
-  QuicBucket   *buckets;
-} QuicLane;
+  guint8       *cur;      /* the row being decoded */
+  const guint8 *prev;     /* the row above */
+  guint8       *corr;     /* corr[4 × (i + 1)]: the residual code of pixel i */
+  QuicChannel  *ch;       /* the first channel's buckets */
+} QuicLanes;
+
+/* The byte offset of lane @c of a group of @count channels. */
+#define LANE(count, c) ((count) == 3 ? -(int) (c) : 0)
 
 typedef struct {
   guint64 buf;
@@ -511,31 +494,32 @@ lane_code (QuicDecoder *d, QuicLocalBits *lb, guint l, guint *out)
 
 /* Pixel @i of every lane; @row0 and @i0 (i == 0) are constants. */
 QUIC_INLINE gboolean
-lanes_pixel (QuicDecoder *d, QuicLane *lanes, const guint count, QuicLocalBits *lb,
+lanes_pixel (QuicDecoder *d, const QuicLanes *ln, const guint count, QuicLocalBits *lb,
              guint32 i, const gboolean row0, const gboolean i0)
 {
   const QuicFamily *f = d->fam;
   const guint8 *bucket_of = f->bucket_of;
   guint mask = f->mask;
+  gsize at = 4 * (gsize) i;
 
   for (guint c = 0; c < count; c++)
     {
-      QuicLane *ln = &lanes[c];
-      guint l = ln->buckets[bucket_of[ln->corr[i]]].bestcode;
+      int o = LANE (count, c);
+      guint l = ln->ch[c].buckets[bucket_of[ln->corr[at + o]]].bestcode;
       guint v, pred, delta;
 
       if (!lane_code (d, lb, l, &v))
         return FALSE;
-      ln->corr[i + 1] = (guint8) v;
+      ln->corr[at + 4 + o] = (guint8) v;
       if (i0)
-        pred = row0 ? 0 : ln->prev[0];
+        pred = row0 ? 0 : ln->prev[o];
       else if (row0)
-        pred = ln->cur[i - 1];
+        pred = ln->cur[at - 4 + o];
       else
-        pred = ((guint) ln->cur[i - 1] + ln->prev[i]) >> 1;
+        pred = ((guint) ln->cur[at - 4 + o] + ln->prev[at + o]) >> 1;
       /* unmap_residual(): mask − (v >> 1) is mask ^ (v >> 1), v ≤ mask. */
       delta = (v >> 1) ^ (mask & (0u - (v & 1)));
-      ln->cur[i] = (guint8) ((delta + pred) & mask);
+      ln->cur[at + o] = (guint8) ((delta + pred) & mask);
     }
   return TRUE;
 }
@@ -543,17 +527,54 @@ lanes_pixel (QuicDecoder *d, QuicLane *lanes, const guint count, QuicLocalBits *
 /* Whether a run starts at pixel @i (rows after the first only): the row
  * above repeats at i and the two pixels before i are the same. */
 QUIC_INLINE gboolean
-lanes_run_check (const QuicLane *lanes, const guint count, guint32 i, guint32 run_index)
+lanes_run_check (const QuicLanes *ln, const guint count, guint32 i, guint32 run_index)
 {
+  gsize at = 4 * (gsize) i;
+
   if (i == run_index || i <= 2)
     return FALSE;
   for (guint c = 0; c < count; c++)
-    if (lanes[c].prev[i - 1] != lanes[c].prev[i])
+    if (ln->prev[at - 4 + LANE (count, c)] != ln->prev[at + LANE (count, c)])
       return FALSE;
   for (guint c = 0; c < count; c++)
-    if (lanes[c].cur[i - 1] != lanes[c].cur[i - 2])
+    if (ln->cur[at - 4 + LANE (count, c)] != ln->cur[at - 8 + LANE (count, c)])
       return FALSE;
   return TRUE;
+}
+
+/* Adds what each code would have cost for pixel @k's residual to the
+ * counters of the bucket chosen by pixel k - 1, and picks the best code. */
+QUIC_INLINE void
+lanes_update_model (QuicDecoder *d, const QuicLanes *ln, const guint count,
+                    const QuicState *s, guint32 k)
+{
+  const QuicFamily *f = d->fam;
+  gsize at = 4 * (gsize) k;
+
+  for (guint c = 0; c < count; c++)
+    {
+      int o = LANE (count, c);
+      QuicBucket *b = &ln->ch[c].buckets[f->bucket_of[ln->corr[at + o]]];
+      guint n = ln->corr[at + 4 + o];
+      guint best = f->bpc - 1;
+      guint32 best_len;
+
+      best_len = (b->counters[best] += f->codelen[n][best]);
+      for (guint j = f->bpc - 1; j-- > 0;)
+        {
+          guint32 len = (b->counters[j] += f->codelen[n][j]);
+
+          if (len < best_len)
+            {
+              best = j;
+              best_len = len;
+            }
+        }
+      b->bestcode = best;
+      if (best_len > s->trigger)
+        for (guint j = 0; j < f->bpc; j++)
+          b->counters[j] >>= 1;
+    }
 }
 
 /* Pixels [i, end) of the current row with a fixed wait mask. */
@@ -562,31 +583,27 @@ segment_t (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end,
            guint32 waitmask, const gboolean row0, const guint count)
 {
   QuicState *s = g->state;
-  QuicLane lanes[3];
+  QuicLanes lanes;
   QuicLocalBits lb = { d->bits.buf, d->bits.nbits };
   guint32 stop, run_index = 0;
   gboolean ok = FALSE;
+  guint first = quic_lane_byte (g->first);
 
-  for (guint c = 0; c < count; c++)
-    {
-      QuicChannel *ch = &d->ch[g->first + c];
-
-      lanes[c].cur = ch->rows[d->cur];
-      lanes[c].prev = ch->rows[d->cur ^ 1];
-      lanes[c].corr = ch->corr;
-      lanes[c].buckets = ch->buckets;
-    }
+  lanes.cur = d->rows[d->cur] + first;
+  lanes.prev = d->rows[d->cur ^ 1] + first;
+  lanes.corr = d->corr + first;
+  lanes.ch = &d->ch[g->first];
 
   if (i == 0)
     {
-      if (!lanes_pixel (d, lanes, count, &lb, 0, row0, TRUE))
+      if (!lanes_pixel (d, &lanes, count, &lb, 0, row0, TRUE))
         goto out;
       if (s->waitcnt > 0)
         s->waitcnt--;
       else
         {
           s->waitcnt = state_tabrand (s) & waitmask;
-          update_model (d, g, 0);
+          lanes_update_model (d, &lanes, count, s, 0);
         }
       i = 1;
     }
@@ -602,19 +619,19 @@ segment_t (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end,
         {
           for (; i <= stop; i++)
             {
-              if (!row0 && lanes_run_check (lanes, count, i, run_index))
+              if (!row0 && lanes_run_check (&lanes, count, i, run_index))
                 goto run;
-              if (!lanes_pixel (d, lanes, count, &lb, i, row0, FALSE))
+              if (!lanes_pixel (d, &lanes, count, &lb, i, row0, FALSE))
                 goto out;
             }
-          update_model (d, g, stop);
+          lanes_update_model (d, &lanes, count, s, stop);
           stop = i + (state_tabrand (s) & waitmask);
         }
       for (; i < end; i++)
         {
-          if (!row0 && lanes_run_check (lanes, count, i, run_index))
+          if (!row0 && lanes_run_check (&lanes, count, i, run_index))
             goto run;
-          if (!lanes_pixel (d, lanes, count, &lb, i, row0, FALSE))
+          if (!lanes_pixel (d, &lanes, count, &lb, i, row0, FALSE))
             goto out;
         }
       s->waitcnt = stop - end;
@@ -630,8 +647,18 @@ segment_t (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end,
         return FALSE;
       lb.buf = d->bits.buf;
       lb.nbits = d->bits.nbits;
-      for (guint c = 0; c < count; c++)
-        memset (lanes[c].cur + i, lanes[c].cur[i - 1], run_len);
+      if (count == 3)
+        {
+          /* Whole pixels: an alpha byte written here is decoded later. */
+          guint8 px[4];
+
+          memcpy (px, lanes.cur - 2 + 4 * ((gsize) i - 1), 4);
+          for (guint32 k = 0; k < run_len; k++)
+            memcpy (lanes.cur - 2 + 4 * ((gsize) i + k), px, 4);
+        }
+      else
+        for (guint32 k = 0; k < run_len; k++)
+          lanes.cur[4 * ((gsize) i + k)] = lanes.cur[4 * ((gsize) i - 1)];
       i += run_len;
       if (i == end)
         {
@@ -688,7 +715,11 @@ decode_row (QuicDecoder *d, const QuicGroup *g, gboolean row0)
   guint32 width = d->width, pos = 0;
 
   for (guint c = g->first; c < g->first + g->count; c++)
-    d->ch[c].corr[0] = row0 ? 0 : d->ch[c].corr[1];
+    {
+      guint o = quic_lane_byte (c);
+
+      d->corr[o] = row0 ? 0 : d->corr[4 + o];
+    }
 
   while (s->wmidx < QUIC_WMI_MAX && s->wmileft <= width)
     {
@@ -730,53 +761,49 @@ typedef struct {
 } QuicSink;
 
 /* Writes the decoded row @y into the sink: only the first width pixels of
- * row y of the destination. */
+ * row y of the destination. The row is B, G, R, A bytes (GRAY: the value
+ * in R's byte; no A byte decoded but for RGBA). */
 static void
 store_row (const QuicDecoder *d, TetherQuicType type, const QuicSink *sink, guint32 y)
 {
-  const guint8 *r = d->ch[0].rows[d->cur];
-  const guint8 *gr = d->n_channels > 1 ? d->ch[1].rows[d->cur] : r;
-  const guint8 *b = d->n_channels > 2 ? d->ch[2].rows[d->cur] : r;
-  const guint8 *a = d->n_channels > 3 ? d->ch[3].rows[d->cur] : NULL;
+  const guint8 *row = d->rows[d->cur];
   gboolean wide = type == TETHER_QUIC_TYPE_RGB16;
+  gboolean gray = type == TETHER_QUIC_TYPE_GRAY;
+  gboolean alpha = type == TETHER_QUIC_TYPE_RGBA;
 
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
   if (sink->codec != NULL &&
       (sink->codec->format == TETHER_CODEC_FORMAT_XRGB32 ||
        sink->codec->format == TETHER_CODEC_FORMAT_ARGB32))
     {
-      /* Straight into the row as 0xAARRGGBB words (B, G, R, A bytes), one
-       * loop per kind of row. */
-      guint8 *row = sink->codec->data + (gsize) y * sink->codec->stride;
+      /* The row's bytes are the 0xAARRGGBB words already, but for RGB16's
+       * widening and GRAY's copies. */
+      guint8 *out = sink->codec->data + (gsize) y * sink->codec->stride;
 
-      if (wide)
+      if (alpha)
+        memcpy (out, row, 4 * (gsize) d->width);
+      else if (wide)
         {
           for (guint32 x = 0; x < d->width; x++)
             {
-              guint32 p = 0xff000000u | (guint32) widen5 (r[x]) << 16 |
-                          (guint32) widen5 (gr[x]) << 8 | widen5 (b[x]);
+              const guint8 *px = row + 4 * (gsize) x;
+              guint32 p = 0xff000000u | (guint32) widen5 (px[2]) << 16 |
+                          (guint32) widen5 (px[1]) << 8 | widen5 (px[0]);
 
-              memcpy (row + 4 * (gsize) x, &p, 4);
+              memcpy (out + 4 * (gsize) x, &p, 4);
             }
         }
-      else if (a != NULL)
+      else if (gray)
         {
           for (guint32 x = 0; x < d->width; x++)
             {
-              guint32 p = (guint32) a[x] << 24 | (guint32) r[x] << 16 | (guint32) gr[x] << 8 | b[x];
+              guint32 p = 0xff000000u | row[4 * (gsize) x + 2] * 0x010101u;
 
-              memcpy (row + 4 * (gsize) x, &p, 4);
+              memcpy (out + 4 * (gsize) x, &p, 4);
             }
         }
       else
-        {
-          for (guint32 x = 0; x < d->width; x++)
-            {
-              guint32 p = 0xff000000u | (guint32) r[x] << 16 | (guint32) gr[x] << 8 | b[x];
-
-              memcpy (row + 4 * (gsize) x, &p, 4);
-            }
-        }
+        tether_codec_copy_opaque (out, row, d->width);
       return;
     }
 #endif
@@ -785,14 +812,19 @@ store_row (const QuicDecoder *d, TetherQuicType type, const QuicSink *sink, guin
     {
       for (guint32 x = 0; x < d->width; x++)
         {
-          guint32 rr = wide ? widen5 (r[x]) : r[x];
-          guint32 gg = wide ? widen5 (gr[x]) : gr[x];
-          guint32 bb = wide ? widen5 (b[x]) : b[x];
-          guint32 aa = a != NULL ? a[x] : 0xff;
+          const guint8 *px = row + 4 * (gsize) x;
+          guint32 rr = px[2], gg = gray ? px[2] : px[1], bb = gray ? px[2] : px[0];
+          guint32 aa = alpha ? px[3] : 0xff;
 
+          if (wide)
+            {
+              rr = widen5 (rr);
+              gg = widen5 (gg);
+              bb = widen5 (bb);
+            }
           sink->argb[x] = aa << 24 | rr << 16 | gg << 8 | bb;
         }
-      tether_codec_dest_put_row (sink->codec, y, sink->argb, a != NULL);
+      tether_codec_dest_put_row (sink->codec, y, sink->argb, alpha);
       return;
     }
 
@@ -801,10 +833,13 @@ store_row (const QuicDecoder *d, TetherQuicType type, const QuicSink *sink, guin
 
     for (guint32 x = 0; x < d->width; x++, out += 4)
       {
-        out[0] = wide ? widen5 (b[x]) : b[x];
-        out[1] = wide ? widen5 (gr[x]) : gr[x];
-        out[2] = wide ? widen5 (r[x]) : r[x];
-        out[3] = a != NULL ? a[x] : 0;
+        const guint8 *px = row + 4 * (gsize) x;
+        guint8 rr = px[2], gg = gray ? px[2] : px[1], bb = gray ? px[2] : px[0];
+
+        out[0] = wide ? widen5 (bb) : bb;
+        out[1] = wide ? widen5 (gg) : gg;
+        out[2] = wide ? widen5 (rr) : rr;
+        out[3] = alpha ? px[3] : 0;
       }
   }
 }
@@ -950,24 +985,15 @@ quic_decode (const guint8 *data, gsize len, QuicSink *sink,
   state_init (&d.states[0]);
   state_init (&d.states[1]);
 
-  /* Per channel: width + 1 residual codes and two rows of values. The
-   * width is capped, so this cannot overflow. */
-  {
-    gsize per_channel = (gsize) d.width + 1 + 2 * (gsize) d.width;
-
-    mem = g_malloc0 (per_channel * d.n_channels);
-    for (guint c = 0; c < d.n_channels; c++)
-      {
-        QuicChannel *ch = &d.ch[c];
-        guint8 *base = mem + c * per_channel;
-
-        ch->corr = base;
-        ch->rows[0] = base + d.width + 1;
-        ch->rows[1] = ch->rows[0] + d.width;
-        for (guint b = 0; b < QUIC_MAX_BUCKETS; b++)
-          ch->buckets[b].bestcode = d.fam->bpc - 1;
-      }
-  }
+  /* Four bytes a pixel: width + 1 residual codes and two rows of values.
+   * The width is capped, so this cannot overflow. */
+  mem = g_malloc0 (4 * ((gsize) d.width + 1) + 2 * 4 * (gsize) d.width);
+  d.corr = mem;
+  d.rows[0] = mem + 4 * ((gsize) d.width + 1);
+  d.rows[1] = d.rows[0] + 4 * (gsize) d.width;
+  for (guint c = 0; c < d.n_channels; c++)
+    for (guint b = 0; b < QUIC_MAX_BUCKETS; b++)
+      d.ch[c].buckets[b].bestcode = d.fam->bpc - 1;
   if (sink->codec != NULL)
     sink->argb = argb = g_new (guint32, d.width);
 
