@@ -96,9 +96,9 @@ typedef struct {
   guint32 pmask[QUIC_MAX_BPC];      /* window > pmask: a Golomb-Rice codeword */
   guint8  codelen[256][QUIC_MAX_BPC]; /* length of value n under code l */
   /* Short Golomb-Rice codewords by the window's top 8 bits, per code:
-   * length << 8 | value, or 0 when the codeword is longer than 8 bits or
-   * an escape (then decoded the long way). */
-  guint16 fast[QUIC_MAX_BPC][256];
+   * length | value << 8 | unmapped residual << 16, or 0 when the codeword
+   * is longer than 8 bits or an escape (then decoded the long way). */
+  guint32 fast[QUIC_MAX_BPC][256];
   guint8  bucket_of[256];           /* previous residual -> bucket index */
 } QuicFamily;
 
@@ -138,7 +138,12 @@ family_init (QuicFamily *f, guint bpc)
           guint len = z + 1 + l;
 
           if (z < alt && len <= 8)
-            f->fast[l][b] = (guint16) (len << 8 | (z << l) | ((b >> (8 - len)) & ((1u << l) - 1)));
+            {
+              guint v = (z << l) | ((b >> (8 - len)) & ((1u << l) - 1));
+              guint delta = (v & 1) ? f->mask - (v >> 1) : v >> 1;
+
+              f->fast[l][b] = len | v << 8 | delta << 16;
+            }
         }
     }
 
@@ -274,7 +279,6 @@ bits_eat (QuicBits *b, guint n)
 
 typedef struct {
   guint32 counters[QUIC_MAX_BPC];
-  guint   bestcode;
 } QuicBucket;
 
 typedef struct {
@@ -313,6 +317,8 @@ typedef struct {
    * rows and indexed from -1: corr[4 × (i + 1) + byte] is pixel i's. */
   guint8           *corr;
   guint             cur;        /* rows[cur] is the row being decoded */
+  /* The code each bucket picks now, by channel and bucket. */
+  guint8            bestcode[QUIC_MAX_CHANNELS][QUIC_MAX_BUCKETS];
   const char       *why;        /* static text of the first failure */
 } QuicDecoder;
 
@@ -420,6 +426,7 @@ typedef struct {
   const guint8 *prev;     /* the row above */
   guint8       *corr;     /* corr[4 × (i + 1)]: the residual code of pixel i */
   QuicChannel  *ch;       /* the first channel's buckets */
+  guint8       *best;     /* the first channel's bestcode[] */
 } QuicLanes;
 
 /* The byte offset of lane @c of a group of @count channels. */
@@ -454,22 +461,24 @@ lb_eat (QuicDecoder *d, QuicLocalBits *lb, guint n)
   return TRUE;
 }
 
-/* One codeword with code @l. FALSE on a value outside the channel's range
- * (only a corrupt stream has one) or when the input ran out. */
+/* One codeword with code @l: its value in *@out, the residual it stands
+ * for (unmap_residual()) in *@delta. FALSE on a value outside the channel's
+ * range (only a corrupt stream has one) or when the input ran out. */
 QUIC_INLINE gboolean
-lane_code (QuicDecoder *d, QuicLocalBits *lb, guint l, guint *out)
+lane_code (QuicDecoder *d, const QuicFamily *f, QuicLocalBits *lb, guint l,
+           guint *out, guint *delta)
 {
-  const QuicFamily *f = d->fam;
   guint32 w = (guint32) (lb->buf >> 32);
   guint len, v;
-  guint fast = f->fast[l][w >> 24];
+  guint32 fast = f->fast[l][w >> 24];
 
   if (G_LIKELY (fast != 0))
     {
       /* A short Golomb-Rice codeword: always inside the range. */
-      if (!lb_eat (d, lb, fast >> 8))
+      if (!lb_eat (d, lb, fast & 0xff))
         return FALSE;
-      *out = fast & 0xff;
+      *out = (fast >> 8) & 0xff;
+      *delta = fast >> 16;
       return TRUE;
     }
   if (w > f->pmask[l])
@@ -489,26 +498,27 @@ lane_code (QuicDecoder *d, QuicLocalBits *lb, guint l, guint *out)
   if (G_UNLIKELY (v > f->mask))
     return decoder_fail (d, "a residual code is outside the channel's range");
   *out = v;
+  /* mask − (v >> 1) is mask ^ (v >> 1), as v ≤ mask. */
+  *delta = (v >> 1) ^ (f->mask & (0u - (v & 1)));
   return TRUE;
 }
 
 /* Pixel @i of every lane; @row0 and @i0 (i == 0) are constants. */
 QUIC_INLINE gboolean
-lanes_pixel (QuicDecoder *d, const QuicLanes *ln, const guint count, QuicLocalBits *lb,
-             guint32 i, const gboolean row0, const gboolean i0)
+lanes_pixel (QuicDecoder *d, const QuicFamily *f, const QuicLanes *ln, const guint count,
+             QuicLocalBits *lb, guint32 i, const gboolean row0, const gboolean i0)
 {
-  const QuicFamily *f = d->fam;
-  const guint8 *bucket_of = f->bucket_of;
   guint mask = f->mask;
   gsize at = 4 * (gsize) i;
 
+#pragma GCC unroll 4
   for (guint c = 0; c < count; c++)
     {
       int o = LANE (count, c);
-      guint l = ln->ch[c].buckets[bucket_of[ln->corr[at + o]]].bestcode;
+      guint l = ln->best[c * QUIC_MAX_BUCKETS + f->bucket_of[ln->corr[at + o]]];
       guint v, pred, delta;
 
-      if (!lane_code (d, lb, l, &v))
+      if (!lane_code (d, f, lb, l, &v, &delta))
         return FALSE;
       ln->corr[at + 4 + o] = (guint8) v;
       if (i0)
@@ -517,8 +527,6 @@ lanes_pixel (QuicDecoder *d, const QuicLanes *ln, const guint count, QuicLocalBi
         pred = ln->cur[at - 4 + o];
       else
         pred = ((guint) ln->cur[at - 4 + o] + ln->prev[at + o]) >> 1;
-      /* unmap_residual(): mask − (v >> 1) is mask ^ (v >> 1), v ≤ mask. */
-      delta = (v >> 1) ^ (mask & (0u - (v & 1)));
       ln->cur[at + o] = (guint8) ((delta + pred) & mask);
     }
   return TRUE;
@@ -531,11 +539,13 @@ lanes_run_check (const QuicLanes *ln, const guint count, guint32 i, guint32 run_
 {
   gsize at = 4 * (gsize) i;
 
-  if (i == run_index || i <= 2)
-    return FALSE;
+#pragma GCC unroll 4
   for (guint c = 0; c < count; c++)
     if (ln->prev[at - 4 + LANE (count, c)] != ln->prev[at + LANE (count, c)])
       return FALSE;
+  if (i == run_index || i <= 2)
+    return FALSE;
+#pragma GCC unroll 4
   for (guint c = 0; c < count; c++)
     if (ln->cur[at - 4 + LANE (count, c)] != ln->cur[at - 8 + LANE (count, c)])
       return FALSE;
@@ -545,16 +555,16 @@ lanes_run_check (const QuicLanes *ln, const guint count, guint32 i, guint32 run_
 /* Adds what each code would have cost for pixel @k's residual to the
  * counters of the bucket chosen by pixel k - 1, and picks the best code. */
 QUIC_INLINE void
-lanes_update_model (QuicDecoder *d, const QuicLanes *ln, const guint count,
+lanes_update_model (const QuicFamily *f, const QuicLanes *ln, const guint count,
                     const QuicState *s, guint32 k)
 {
-  const QuicFamily *f = d->fam;
   gsize at = 4 * (gsize) k;
 
   for (guint c = 0; c < count; c++)
     {
       int o = LANE (count, c);
-      QuicBucket *b = &ln->ch[c].buckets[f->bucket_of[ln->corr[at + o]]];
+      guint bi = f->bucket_of[ln->corr[at + o]];
+      QuicBucket *b = &ln->ch[c].buckets[bi];
       guint n = ln->corr[at + 4 + o];
       guint best = f->bpc - 1;
       guint32 best_len;
@@ -570,7 +580,7 @@ lanes_update_model (QuicDecoder *d, const QuicLanes *ln, const guint count,
               best_len = len;
             }
         }
-      b->bestcode = best;
+      ln->best[c * QUIC_MAX_BUCKETS + bi] = (guint8) best;
       if (best_len > s->trigger)
         for (guint j = 0; j < f->bpc; j++)
           b->counters[j] >>= 1;
@@ -588,22 +598,24 @@ segment_t (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end,
   guint32 stop, run_index = 0;
   gboolean ok = FALSE;
   guint first = quic_lane_byte (g->first);
+  const QuicFamily *f = d->fam;
 
   lanes.cur = d->rows[d->cur] + first;
   lanes.prev = d->rows[d->cur ^ 1] + first;
   lanes.corr = d->corr + first;
   lanes.ch = &d->ch[g->first];
+  lanes.best = d->bestcode[g->first];
 
   if (i == 0)
     {
-      if (!lanes_pixel (d, &lanes, count, &lb, 0, row0, TRUE))
+      if (!lanes_pixel (d, f, &lanes, count, &lb, 0, row0, TRUE))
         goto out;
       if (s->waitcnt > 0)
         s->waitcnt--;
       else
         {
           s->waitcnt = state_tabrand (s) & waitmask;
-          lanes_update_model (d, &lanes, count, s, 0);
+          lanes_update_model (f, &lanes, count, s, 0);
         }
       i = 1;
     }
@@ -621,17 +633,17 @@ segment_t (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end,
             {
               if (!row0 && lanes_run_check (&lanes, count, i, run_index))
                 goto run;
-              if (!lanes_pixel (d, &lanes, count, &lb, i, row0, FALSE))
+              if (!lanes_pixel (d, f, &lanes, count, &lb, i, row0, FALSE))
                 goto out;
             }
-          lanes_update_model (d, &lanes, count, s, stop);
+          lanes_update_model (f, &lanes, count, s, stop);
           stop = i + (state_tabrand (s) & waitmask);
         }
       for (; i < end; i++)
         {
           if (!row0 && lanes_run_check (&lanes, count, i, run_index))
             goto run;
-          if (!lanes_pixel (d, &lanes, count, &lb, i, row0, FALSE))
+          if (!lanes_pixel (d, f, &lanes, count, &lb, i, row0, FALSE))
             goto out;
         }
       s->waitcnt = stop - end;
@@ -991,9 +1003,7 @@ quic_decode (const guint8 *data, gsize len, QuicSink *sink,
   d.corr = mem;
   d.rows[0] = mem + 4 * ((gsize) d.width + 1);
   d.rows[1] = d.rows[0] + 4 * (gsize) d.width;
-  for (guint c = 0; c < d.n_channels; c++)
-    for (guint b = 0; b < QUIC_MAX_BUCKETS; b++)
-      d.ch[c].buckets[b].bestcode = d.fam->bpc - 1;
+  memset (d.bestcode, d.fam->bpc - 1, sizeof d.bestcode);
   if (sink->codec != NULL)
     sink->argb = argb = g_new (guint32, d.width);
 
