@@ -110,7 +110,8 @@ guint32 *tether_codec_dest_linear (const TetherCodecDest *dest, gsize row_pixels
  * memory becomes top-down. */
 void     tether_codec_dest_flip_rows (const TetherCodecDest *dest);
 
-/* Sets byte 3 (0xff) of @n 32-bit pixels at @p, 16 bytes per operation. */
+/* Sets byte 3 (0xff) of @n 32-bit pixels at @p, 16 or 32 bytes per
+ * operation. */
 void     tether_codec_set_opaque (guint8 *p, gsize n);
 
 /* Copies @n 32-bit pixels from @in to @out (not overlapping) with byte 3
