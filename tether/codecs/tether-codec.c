@@ -120,8 +120,10 @@ tether_codec_check_dest_size (const char *what, const TetherCodecDest *dest,
  * memcpy, so nothing needs to be aligned. */
 typedef guint32 CodecVec8 __attribute__ ((vector_size (32)));
 
-/* x86-64: a copy for AVX2 machines, picked when the library loads. */
-#if defined (__x86_64__) && defined (__has_attribute)
+/* x86-64 with GCC: a copy for AVX2 machines, picked when the library
+ * loads. (clang 14 names the resolver "….ifunc", leaving the function
+ * itself undefined: not with clang.) */
+#if defined (__x86_64__) && defined (__GNUC__) && !defined (__clang__) && defined (__has_attribute)
 #if __has_attribute (target_clones)
 #define CODEC_CLONES __attribute__ ((target_clones ("avx2", "default")))
 #endif
