@@ -14,7 +14,8 @@ G_BEGIN_DECLS
  * display channel of a session.
  *
  * TetherGlzWindow holds decoded images by id (32-bit pixels in stream
- * order). It is bounded two ways: by the server's rule (after each insert,
+ * order, opaque types with alpha 0xff, in reference-counted buffers that
+ * tether_glz_decode_shared() also hands to its caller). It is bounded two ways: by the server's rule (after each insert,
  * images older than what the newest gap-free image may still reference are
  * dropped) and by a byte budget (the oldest images go first). It is
  * reference counted and not thread-safe: use it from one thread.
