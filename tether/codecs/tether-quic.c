@@ -509,7 +509,7 @@ lanes_pixel (QuicDecoder *d, const QuicFamily *f, const QuicLanes *ln, const gui
              QuicLocalBits *lb, guint32 i, const gboolean row0, const gboolean i0)
 {
   guint mask = f->mask;
-  gsize at = 4 * (gsize) i;
+  gssize at = 4 * (gssize) i;   /* signed: lanes sit at negative offsets */
 
 #pragma GCC unroll 4
   for (guint c = 0; c < count; c++)
@@ -537,7 +537,7 @@ lanes_pixel (QuicDecoder *d, const QuicFamily *f, const QuicLanes *ln, const gui
 QUIC_INLINE gboolean
 lanes_run_check (const QuicLanes *ln, const guint count, guint32 i, guint32 run_index)
 {
-  gsize at = 4 * (gsize) i;
+  gssize at = 4 * (gssize) i;   /* signed: lanes sit at negative offsets */
 
 #pragma GCC unroll 4
   for (guint c = 0; c < count; c++)
@@ -558,7 +558,7 @@ QUIC_INLINE void
 lanes_update_model (const QuicFamily *f, const QuicLanes *ln, const guint count,
                     const QuicState *s, guint32 k)
 {
-  gsize at = 4 * (gsize) k;
+  gssize at = 4 * (gssize) k;   /* signed: lanes sit at negative offsets */
 
   for (guint c = 0; c < count; c++)
     {
