@@ -4,7 +4,9 @@
 #
 # Usage: bench/spice-frames.sh [BUILD_DIR]      (default: ./build, built already)
 # Environment: CODECS (default "quic lz glz lz4 off jpeg zlib-glz"),
-#              N1/N2 (default 4/16 updates), FPS (default 4), SIZE (default 640x480).
+#              N1/N2 (default 4/16 updates), FPS (default 4), SIZE (default 640x480),
+#              CG_DIR (keep every callgrind output there, as CLIENT-CODEC-N.cg, for
+#              callgrind_annotate; CG_DIR=/tmp/cg bench/spice-frames.sh).
 #
 # The synthetic server (tests/spice-server, built with the tree) sends the
 # same deterministic sequence to every client: it starts when the client's
@@ -55,6 +57,7 @@ fi
 [ -x "$TOOL" ] || { say "no $TOOL: build first (ninja -C $BUILD)"; exit 1; }
 [ -x "$TSS" ] || { say "no $TSS: the synthetic server is built with the tree (libspice-server-dev)"; exit 1; }
 unset G_DEBUG G_MESSAGES_DEBUG
+[ -z "${CG_DIR:-}" ] || mkdir -p "$CG_DIR"
 # shellcheck disable=SC2046
 cc -O2 -o "$WORK/spice-frames-gtk" "$SRC/bench/spice-frames-gtk.c" $(pkg-config --cflags --libs spice-client-glib-2.0)
 
@@ -106,6 +109,7 @@ print(sum(int(i.split("=")[1]) for i in line.split() if "=" in i))' "$out")
         say "spice-gtk $codec $n: $out"
     fi
     stop_server
+    [ -n "${CG_DIR:-}" ] && cp "$WORK/cg" "$CG_DIR/$client-$codec-$n.cg"
     echo "$(ir "$WORK/cg") $frames"
 }
 

@@ -3,7 +3,8 @@
  * Fuzzes GLZ and ZLIB_GLZ with a window that the input itself fills: the
  * input is a sequence of records, each decoded in turn into one window
  * (1 MiB budget, so eviction runs too):
- *   u8 kind (bit 0: ZLIB_GLZ; bits 1–2 destination format),
+ *   u8 kind (bit 0: ZLIB_GLZ; bits 1–2 destination format; bit 3: through
+ *   the shared-buffer API, tether_glz_decode_shared()),
  *   ZLIB_GLZ only: u32 glz_size, u16 width, u16 height (little-endian),
  *   u32 length (little-endian, clamped to what is left), the bytes.
  * A GLZ record's destination has its header's size when small enough.
@@ -42,7 +43,33 @@ decode_record (TetherGlzWindow *w, guint8 kind, guint32 glz_size, guint width, g
   dest.stride = (gsize) dest.width * tether_codec_format_bpp (dest.format);
   dest.data = g_malloc (dest.stride * dest.height);
 
-  if (kind & 1)
+  if (kind & 8)
+    {
+      gboolean has_alpha = FALSE;
+      guint32 *pixels, sum = 0;
+
+      if (kind & 1)
+        pixels = tether_zlib_glz_decode_shared (w, glz_size, bytes, len, dest.width, dest.height,
+                                                &has_alpha, &missing, &error);
+      else
+        pixels = tether_glz_decode_shared (w, bytes, len, dest.width, dest.height, &has_alpha,
+                                           &missing, &error);
+      ok = pixels != NULL;
+      if (ok)
+        {
+          /* Every pixel is there (ASan checks the reads), opaque ones
+           * with alpha 0xff. */
+          for (gsize i = 0; i < (gsize) dest.width * dest.height; i++)
+            {
+              sum += pixels[i];
+              if (!has_alpha && (pixels[i] >> 24) != 0xff)
+                __builtin_trap ();
+            }
+          tether_glz_pixels_unref (pixels);
+        }
+      (void) sum;
+    }
+  else if (kind & 1)
     ok = tether_zlib_glz_decode (w, glz_size, bytes, len, &dest, &missing, &error);
   else
     ok = tether_glz_decode (w, bytes, len, &dest, &missing, &error);

@@ -93,6 +93,31 @@ void     tether_codec_dest_put_row (const TetherCodecDest *dest, guint y,
 void     tether_codec_dest_put_alpha (const TetherCodecDest *dest, const guint32 *src,
                                       gsize src_row_pixels, gboolean top_down);
 
+/*
+ * Decoding straight into the destination. When the destination is a 32-bit
+ * format whose rows are exactly @row_pixels pixels with no padding (stride
+ * = width × 4, as pixman lays out 32-bit images) and its memory is aligned
+ * for guint32, its pixels form one array of height × width 0xAARRGGBB words
+ * in memory order (on little-endian hosts): returns it, so that a decoder
+ * can write the stream's pixels there without a scratch buffer. NULL when
+ * the decoder must go through a scratch buffer and
+ * tether_codec_dest_put_image().
+ */
+guint32 *tether_codec_dest_linear (const TetherCodecDest *dest, gsize row_pixels);
+
+/* Reverses the order of the rows of a checked destination, in place: a
+ * bottom-up stream decoded in stream order into tether_codec_dest_linear()
+ * memory becomes top-down. */
+void     tether_codec_dest_flip_rows (const TetherCodecDest *dest);
+
+/* Sets byte 3 (0xff) of @n 32-bit pixels at @p, 16 or 32 bytes per
+ * operation. */
+void     tether_codec_set_opaque (guint8 *p, gsize n);
+
+/* Copies @n 32-bit pixels from @in to @out (not overlapping) with byte 3
+ * set to 0xff. */
+void     tether_codec_copy_opaque (guint8 *out, const guint8 *in, gsize n);
+
 /* x1r5g5b5 → 0x00RRGGBB, each channel widened as (c << 3) | (c >> 2). */
 static inline guint32
 tether_codec_rgb555_to_xrgb (guint v)

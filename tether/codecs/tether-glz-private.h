@@ -14,7 +14,8 @@ G_BEGIN_DECLS
  * display channel of a session.
  *
  * TetherGlzWindow holds decoded images by id (32-bit pixels in stream
- * order). It is bounded two ways: by the server's rule (after each insert,
+ * order, opaque types with alpha 0xff, in reference-counted buffers that
+ * tether_glz_decode_shared() also hands to its caller). It is bounded two ways: by the server's rule (after each insert,
  * images older than what the newest gap-free image may still reference are
  * dropped) and by a byte budget (the oldest images go first). It is
  * reference counted and not thread-safe: use it from one thread.
@@ -88,5 +89,27 @@ gboolean tether_zlib_glz_decode (TetherGlzWindow *window, guint32 glz_size,
                                  const guint8 *data, gsize len,
                                  const TetherCodecDest *dest,
                                  guint64 *missing_id, GError **error);
+
+/*
+ * The same two, without a destination of the caller's: the image's pixels
+ * are returned in a buffer the window shares (the window keeps the image
+ * in it). @width × @height must be the stream's size (the image
+ * descriptor's). Returns a new reference to width × height 0xAARRGGBB
+ * words, top-down rows without padding (a bottom-up image gets a flipped
+ * buffer of its own), alpha 0xff for the types without alpha; *@has_alpha
+ * tells whether the image has alpha (RGBA). The buffer is READ-ONLY: later
+ * images' matches read it. Release it with tether_glz_pixels_unref(). NULL
+ * on failure, as tether_glz_decode() fails.
+ */
+guint32 *tether_glz_decode_shared      (TetherGlzWindow *window,
+                                        const guint8 *data, gsize len,
+                                        guint width, guint height, gboolean *has_alpha,
+                                        guint64 *missing_id, GError **error);
+guint32 *tether_zlib_glz_decode_shared (TetherGlzWindow *window, guint32 glz_size,
+                                        const guint8 *data, gsize len,
+                                        guint width, guint height, gboolean *has_alpha,
+                                        guint64 *missing_id, GError **error);
+guint32 *tether_glz_pixels_ref         (guint32 *pixels);
+void     tether_glz_pixels_unref       (guint32 *pixels);
 
 G_END_DECLS

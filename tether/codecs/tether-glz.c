@@ -19,13 +19,57 @@
  * flags, 3 distance bytes, long offset) is 7. */
 #define GLZ_MAX_BYTES_PER_PIXEL 8u
 
+/* ---- shared pixel buffers ------------------------------------------------ */
+
+/* A reference-counted array of pixels: the header sits in the 16 bytes
+ * before the pixels, which keeps them as aligned as malloc's memory. */
+typedef union {
+  gatomicrefcount ref_count;
+  guint8          pad[16];
+} GlzPixelsHeader;
+
+static guint32 *
+glz_pixels_try_new (gsize n_pixels)
+{
+  GlzPixelsHeader *header;
+
+  /* n_pixels ≤ TETHER_CODEC_MAX_PIXELS (checked): no overflow. */
+  header = g_try_malloc (sizeof *header + n_pixels * sizeof (guint32));
+  if (header == NULL)
+    return NULL;
+  g_atomic_ref_count_init (&header->ref_count);
+  return (guint32 *) (header + 1);
+}
+
+static GlzPixelsHeader *
+glz_pixels_header (const guint32 *pixels)
+{
+  return (GlzPixelsHeader *) pixels - 1;
+}
+
+guint32 *
+tether_glz_pixels_ref (guint32 *pixels)
+{
+  g_return_val_if_fail (pixels != NULL, NULL);
+  g_atomic_ref_count_inc (&glz_pixels_header (pixels)->ref_count);
+  return pixels;
+}
+
+void
+tether_glz_pixels_unref (guint32 *pixels)
+{
+  if (pixels != NULL && g_atomic_ref_count_dec (&glz_pixels_header (pixels)->ref_count))
+    g_free (glz_pixels_header (pixels));
+}
+
 /* ---- the window ---------------------------------------------------------- */
 
 typedef struct {
   guint64  id;
   guint32  win_head_dist;
   gsize    n_pixels;
-  guint32 *pixels;        /* n_pixels, stream order */
+  gboolean opaque;        /* no alpha: every pixel has alpha 0xff */
+  guint32 *pixels;        /* n_pixels, stream order; a shared buffer */
 } GlzImage;
 
 struct _TetherGlzWindow {
@@ -52,7 +96,7 @@ glz_image_free (gpointer data)
 {
   GlzImage *image = data;
 
-  g_free (image->pixels);
+  tether_glz_pixels_unref (image->pixels);
   g_free (image);
 }
 
@@ -287,10 +331,12 @@ tether_glz_read_header (const guint8 *data, gsize len, TetherGlzHeader *out, GEr
   return glz_parse_header (&r, out, error);
 }
 
-/* Finds the pixels a match into another image copies, or says why not. */
+/* Finds the pixels a match into another image copies, or says why not;
+ * *@opaque tells whether that image is opaque. */
 static const guint32 *
 resolve_reference (TetherGlzWindow *w, const TetherGlzHeader *h, guint64 dist,
-                   gsize ofs, gsize len, guint64 *missing_id, GError **error)
+                   gsize ofs, gsize len, gboolean *opaque, guint64 *missing_id,
+                   GError **error)
 {
   guint64 ref_id;
   GlzImage *image;
@@ -332,6 +378,7 @@ resolve_reference (TetherGlzWindow *w, const TetherGlzHeader *h, guint64 dist,
                   G_GSIZE_FORMAT, h->id, ofs, ofs + len, ref_id, image->n_pixels);
       return NULL;
     }
+  *opaque = image->opaque;
   return image->pixels + ofs;
 }
 
@@ -445,9 +492,18 @@ glz_decode_pass (TetherGlzWindow *w, const TetherGlzHeader *h, TetherReader *r,
             }
           else
             {
-              src = resolve_reference (w, h, dist, ofs, len, missing_id, error);
+              gboolean src_opaque = FALSE;
+
+              src = resolve_reference (w, h, dist, ofs, len, &src_opaque, missing_id, error);
               if (src == NULL)
                 return FALSE;
+              if (pass->opaque && !src_opaque)
+                {
+                  /* Pixels of an image with alpha, into an opaque one. */
+                  tether_codec_copy_opaque ((guint8 *) (out + pos), (const guint8 *) src, len);
+                  pos += len;
+                  continue;
+                }
             }
           tether_lz_copy_pixels (pass, out + pos, src, len);
           pos += len;
@@ -456,56 +512,131 @@ glz_decode_pass (TetherGlzWindow *w, const TetherGlzHeader *h, TetherReader *r,
   return TRUE;
 }
 
+/* Decodes a GLZ stream of @width × @height pixels into a new shared buffer
+ * in stream order (opaque types with alpha 0xff) and adds it to the window
+ * (which takes its own reference). */
+static guint32 *
+glz_decode_pixels (TetherGlzWindow *window, const guint8 *data, gsize len,
+                   guint width, guint height, TetherGlzHeader *h,
+                   guint64 *missing_id, GError **error)
+{
+  TetherReader r;
+  TetherLzPass pass;
+  guint32 *pixels;
+  GlzImage *image;
+
+  tether_reader_init (&r, data, len);
+  if (!glz_parse_header (&r, h, error))
+    return NULL;
+  if (h->width != width || h->height != height)
+    {
+      bad_stream (error, "GLZ image is %u×%u but the image descriptor says %u×%u",
+                  h->width, h->height, width, height);
+      return NULL;
+    }
+  if (window_lookup (window, h->id) != NULL)
+    {
+      bad_stream (error, "GLZ image id %" G_GUINT64_FORMAT " is already in the window", h->id);
+      return NULL;
+    }
+
+  /* Every GLZ type writes each pixel in its first pass: no need to zero. */
+  pixels = glz_pixels_try_new (h->n_pixels);
+  if (pixels == NULL)
+    {
+      g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_LIMIT_EXCEEDED,
+                   "Out of memory for a GLZ image of %u×%u pixels", h->width, h->height);
+      return NULL;
+    }
+  for (guint i = 0; tether_lz_get_pass (h->type, i, NULL, 0, &pass); i++)
+    if (!glz_decode_pass (window, h, &r, &pass, pixels, missing_id, error))
+      goto fail;
+  if (tether_reader_remaining (&r) != 0)
+    {
+      bad_stream (error, "GLZ stream has %" G_GSIZE_FORMAT " bytes after the end of the image",
+                  tether_reader_remaining (&r));
+      goto fail;
+    }
+
+  /* An image older than what may still be referenced would be dropped at
+   * once; it is shown but not kept. */
+  if (h->id < window->evicted_below)
+    return pixels;
+  image = g_new0 (GlzImage, 1);
+  image->id = h->id;
+  image->win_head_dist = h->win_head_dist;
+  image->n_pixels = h->n_pixels;
+  image->opaque = h->type != TETHER_LZ_TYPE_RGBA;
+  image->pixels = tether_glz_pixels_ref (pixels);
+  window_insert (window, image);
+  return pixels;
+
+fail:
+  tether_glz_pixels_unref (pixels);
+  return NULL;
+}
+
 gboolean
 tether_glz_decode (TetherGlzWindow *window, const guint8 *data, gsize len,
                    const TetherCodecDest *dest, guint64 *missing_id, GError **error)
 {
-  TetherReader r;
   TetherGlzHeader h;
-  TetherLzPass pass;
-  g_autofree guint32 *pixels = NULL;
-  GlzImage *image;
+  guint32 *pixels;
 
   g_return_val_if_fail (window != NULL, FALSE);
 
   if (!tether_codec_dest_check (dest, error))
     return FALSE;
-  tether_reader_init (&r, data, len);
-  if (!glz_parse_header (&r, &h, error))
-    return FALSE;
-  if (!tether_codec_check_dest_size ("GLZ image", dest, h.width, h.height, error))
-    return FALSE;
-  if (window_lookup (window, h.id) != NULL)
-    return bad_stream (error, "GLZ image id %" G_GUINT64_FORMAT " is already in the window", h.id);
-
-  pixels = g_try_new0 (guint32, h.n_pixels);
+  pixels = glz_decode_pixels (window, data, len, dest->width, dest->height, &h,
+                              missing_id, error);
   if (pixels == NULL)
-    {
-      g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_LIMIT_EXCEEDED,
-                   "Out of memory for a GLZ image of %u×%u pixels", h.width, h.height);
-      return FALSE;
-    }
-  for (guint i = 0; tether_lz_get_pass (h.type, i, NULL, 0, &pass); i++)
-    if (!glz_decode_pass (window, &h, &r, &pass, pixels, missing_id, error))
-      return FALSE;
-  if (tether_reader_remaining (&r) != 0)
-    return bad_stream (error, "GLZ stream has %" G_GSIZE_FORMAT " bytes after the end of the image",
-                       tether_reader_remaining (&r));
-
+    return FALSE;
   tether_codec_dest_put_image (dest, pixels, h.width, h.top_down,
                                h.type == TETHER_LZ_TYPE_RGBA);
-
-  /* An image older than what may still be referenced would be dropped at
-   * once; it is shown but not kept. */
-  if (h.id < window->evicted_below)
-    return TRUE;
-  image = g_new0 (GlzImage, 1);
-  image->id = h.id;
-  image->win_head_dist = h.win_head_dist;
-  image->n_pixels = h.n_pixels;
-  image->pixels = g_steal_pointer (&pixels);
-  window_insert (window, image);
+  tether_glz_pixels_unref (pixels);
   return TRUE;
+}
+
+/* The shared buffer itself for a top-down image; a bottom-up one is
+ * flipped into a buffer of its own. */
+static guint32 *
+shared_result (guint32 *pixels, const TetherGlzHeader *h, gboolean *has_alpha, GError **error)
+{
+  guint32 *flipped;
+
+  *has_alpha = h->type == TETHER_LZ_TYPE_RGBA;
+  if (h->top_down)
+    return pixels;
+  flipped = glz_pixels_try_new (h->n_pixels);
+  if (flipped == NULL)
+    {
+      tether_glz_pixels_unref (pixels);
+      g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_LIMIT_EXCEEDED,
+                   "Out of memory for a GLZ image of %u×%u pixels", h->width, h->height);
+      return NULL;
+    }
+  for (guint y = 0; y < h->height; y++)
+    memcpy (flipped + (gsize) y * h->width, pixels + (gsize) (h->height - 1 - y) * h->width,
+            (gsize) h->width * sizeof *pixels);
+  tether_glz_pixels_unref (pixels);
+  return flipped;
+}
+
+guint32 *
+tether_glz_decode_shared (TetherGlzWindow *window, const guint8 *data, gsize len,
+                          guint width, guint height, gboolean *has_alpha,
+                          guint64 *missing_id, GError **error)
+{
+  TetherGlzHeader h;
+  guint32 *pixels;
+
+  g_return_val_if_fail (window != NULL, NULL);
+  g_return_val_if_fail (has_alpha != NULL, NULL);
+
+  pixels = glz_decode_pixels (window, data, len, width, height, &h, missing_id, error);
+  if (pixels == NULL)
+    return NULL;
+  return shared_result (pixels, &h, has_alpha, error);
 }
 
 /* ---- ZLIB_GLZ ------------------------------------------------------------ */
@@ -547,11 +678,10 @@ inflate_into (z_stream *z, guint8 *out, gsize n, gboolean *ended, GError **error
   return z->avail_out == 0;
 }
 
-gboolean
-tether_zlib_glz_decode (TetherGlzWindow *window, guint32 glz_size,
-                        const guint8 *data, gsize len,
-                        const TetherCodecDest *dest,
-                        guint64 *missing_id, GError **error)
+/* Inflates ZLIB_GLZ data to exactly @glz_size bytes of GLZ stream: a new
+ * buffer, or NULL with @error set. */
+static guint8 *
+zlib_glz_inflate (guint32 glz_size, const guint8 *data, gsize len, GError **error)
 {
   z_stream z;
   guint8 header[TETHER_GLZ_HEADER_SIZE];
@@ -560,19 +690,17 @@ tether_zlib_glz_decode (TetherGlzWindow *window, guint32 glz_size,
   guint64 most;
   gboolean ended = FALSE, ok = FALSE;
 
-  g_return_val_if_fail (window != NULL, FALSE);
-
-  if (!tether_codec_dest_check (dest, error))
-    return FALSE;
   if (glz_size <= TETHER_GLZ_HEADER_SIZE)
-    return bad_stream (error, "ZLIB_GLZ image declares %u bytes, too few for a GLZ image",
-                       glz_size);
+    {
+      bad_stream (error, "ZLIB_GLZ image declares %u bytes, too few for a GLZ image", glz_size);
+      return NULL;
+    }
   if (glz_size > TETHER_GLZ_MAX_ZLIB_BYTES || len > G_MAXUINT32)
     {
       g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_LIMIT_EXCEEDED,
                    "ZLIB_GLZ image of %u bytes (%" G_GSIZE_FORMAT " compressed) is over the "
                    "limit of %" G_GSIZE_FORMAT " bytes", glz_size, len, TETHER_GLZ_MAX_ZLIB_BYTES);
-      return FALSE;
+      return NULL;
     }
 
   memset (&z, 0, sizeof z);
@@ -580,7 +708,7 @@ tether_zlib_glz_decode (TetherGlzWindow *window, guint32 glz_size,
     {
       g_set_error_literal (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_FAILED,
                            "Cannot start a zlib inflater");
-      return FALSE;
+      return NULL;
     }
   /* zlib takes a non-const input pointer but never writes through it. */
   z.next_in = (Bytef *) data;
@@ -644,6 +772,41 @@ tether_zlib_glz_decode (TetherGlzWindow *window, guint32 glz_size,
 out:
   inflateEnd (&z);
   if (!ok)
+    return NULL;
+  return g_steal_pointer (&glz);
+}
+
+gboolean
+tether_zlib_glz_decode (TetherGlzWindow *window, guint32 glz_size,
+                        const guint8 *data, gsize len,
+                        const TetherCodecDest *dest,
+                        guint64 *missing_id, GError **error)
+{
+  g_autofree guint8 *glz = NULL;
+
+  g_return_val_if_fail (window != NULL, FALSE);
+
+  if (!tether_codec_dest_check (dest, error))
+    return FALSE;
+  glz = zlib_glz_inflate (glz_size, data, len, error);
+  if (glz == NULL)
     return FALSE;
   return tether_glz_decode (window, glz, glz_size, dest, missing_id, error);
+}
+
+guint32 *
+tether_zlib_glz_decode_shared (TetherGlzWindow *window, guint32 glz_size,
+                               const guint8 *data, gsize len,
+                               guint width, guint height, gboolean *has_alpha,
+                               guint64 *missing_id, GError **error)
+{
+  g_autofree guint8 *glz = NULL;
+
+  g_return_val_if_fail (window != NULL, NULL);
+
+  glz = zlib_glz_inflate (glz_size, data, len, error);
+  if (glz == NULL)
+    return NULL;
+  return tether_glz_decode_shared (window, glz, glz_size, width, height, has_alpha,
+                                   missing_id, error);
 }

@@ -81,6 +81,7 @@ typedef struct {
   guint          ppb;         /* pixels one literal unit decodes to */
   guint          bias;        /* added to every match length */
   gboolean       alpha_only;  /* literals and matches set only the alpha byte */
+  gboolean       opaque;      /* an image without alpha: literals get alpha 0xff */
   TetherLzType   unit_type;   /* how literal units decode */
   const guint32 *palette;
   guint          n_palette;
@@ -95,12 +96,15 @@ gboolean tether_lz_get_pass     (TetherLzType image_type, guint index,
                                  TetherLzPass *pass);
 
 /* Decodes @units literal units from @in (units × pass->unit_bytes bytes)
- * into @out (units × pass->ppb pixels). */
+ * into @out (units × pass->ppb pixels). Pixels of an opaque image (every
+ * type but RGBA, XXXA and A8) get alpha 0xff, those of RGBA's first pass
+ * alpha 0 (its second pass sets it). */
 void     tether_lz_put_literals (const TetherLzPass *pass, const guint8 *in, gsize units,
                                  guint32 *out);
 
-/* Copies @n pixels from @src to @dst, forward, one at a time, so that an
- * overlapping source (src < dst in the same image) repeats as a run. */
+/* Copies @n pixels from @src to @dst as if forward, one at a time: an
+ * overlapping source (src < dst in the same image) repeats as a run (done
+ * as a fill, or as copies of whole periods that do not overlap). */
 void     tether_lz_copy_pixels  (const TetherLzPass *pass, guint32 *dst, const guint32 *src,
                                  gsize n);
 

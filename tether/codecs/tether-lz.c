@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * SPICE LZ (spice-protocol.md §10.2). The stream is decoded into a scratch
- * array of 32-bit pixels in stream order, palette row padding included,
- * then written into the caller's destination row by row; back-references
- * only ever address that scratch array, checked against what has been
- * decoded so far.
+ * SPICE LZ (spice-protocol.md §10.2). The stream is decoded into an array
+ * of 32-bit pixels in stream order: the destination's own memory when it is
+ * a 32-bit image without row padding (tether_codec_dest_linear(); a
+ * bottom-up image is flipped in place afterwards), else a scratch array,
+ * palette row padding included, written into the destination row by row.
+ * Back-references only ever address that array, checked against what has
+ * been decoded so far.
  */
 #define G_LOG_DOMAIN "Tether-Spice"
 #include "config.h"
@@ -43,6 +45,8 @@ tether_lz_get_pass (TetherLzType image_type, guint index,
                     const guint32 *palette, guint n_palette, TetherLzPass *pass)
 {
   memset (pass, 0, sizeof *pass);
+  pass->opaque = image_type != TETHER_LZ_TYPE_RGBA && image_type != TETHER_LZ_TYPE_XXXA &&
+                 image_type != TETHER_LZ_TYPE_A8;
   pass->palette = palette;
   pass->n_palette = n_palette;
   pass->ppb = 1;
@@ -108,6 +112,7 @@ void
 tether_lz_put_literals (const TetherLzPass *pass, const guint8 *in, gsize units,
                         guint32 *out)
 {
+  guint32 hi = pass->opaque ? 0xff000000u : 0;
   gsize i;
   int bit;
 
@@ -115,12 +120,12 @@ tether_lz_put_literals (const TetherLzPass *pass, const guint8 *in, gsize units,
     {
     case TETHER_LZ_TYPE_RGB32:
       for (i = 0; i < units; i++)
-        out[i] = (guint32) in[3 * i] | (guint32) in[3 * i + 1] << 8 |
+        out[i] = hi | (guint32) in[3 * i] | (guint32) in[3 * i + 1] << 8 |
                  (guint32) in[3 * i + 2] << 16;
       break;
     case TETHER_LZ_TYPE_RGB16:
       for (i = 0; i < units; i++)
-        out[i] = tether_codec_rgb555_to_xrgb ((guint) in[2 * i] << 8 | in[2 * i + 1]);
+        out[i] = hi | tether_codec_rgb555_to_xrgb ((guint) in[2 * i] << 8 | in[2 * i + 1]);
       break;
     case TETHER_LZ_TYPE_XXXA:
       for (i = 0; i < units; i++)
@@ -128,31 +133,31 @@ tether_lz_put_literals (const TetherLzPass *pass, const guint8 *in, gsize units,
       break;
     case TETHER_LZ_TYPE_PLT8:
       for (i = 0; i < units; i++)
-        out[i] = palette_entry (pass, in[i]);
+        out[i] = hi | palette_entry (pass, in[i]);
       break;
     case TETHER_LZ_TYPE_PLT4_BE:
       for (i = 0; i < units; i++)
         {
-          out[2 * i] = palette_entry (pass, in[i] >> 4);
-          out[2 * i + 1] = palette_entry (pass, in[i] & 0x0f);
+          out[2 * i] = hi | palette_entry (pass, in[i] >> 4);
+          out[2 * i + 1] = hi | palette_entry (pass, in[i] & 0x0f);
         }
       break;
     case TETHER_LZ_TYPE_PLT4_LE:
       for (i = 0; i < units; i++)
         {
-          out[2 * i] = palette_entry (pass, in[i] & 0x0f);
-          out[2 * i + 1] = palette_entry (pass, in[i] >> 4);
+          out[2 * i] = hi | palette_entry (pass, in[i] & 0x0f);
+          out[2 * i + 1] = hi | palette_entry (pass, in[i] >> 4);
         }
       break;
     case TETHER_LZ_TYPE_PLT1_BE:
       for (i = 0; i < units; i++)
         for (bit = 0; bit < 8; bit++)
-          out[8 * i + bit] = palette_entry (pass, (in[i] >> (7 - bit)) & 1);
+          out[8 * i + bit] = hi | palette_entry (pass, (in[i] >> (7 - bit)) & 1);
       break;
     case TETHER_LZ_TYPE_PLT1_LE:
       for (i = 0; i < units; i++)
         for (bit = 0; bit < 8; bit++)
-          out[8 * i + bit] = palette_entry (pass, (in[i] >> bit) & 1);
+          out[8 * i + bit] = hi | palette_entry (pass, (in[i] >> bit) & 1);
       break;
     case TETHER_LZ_TYPE_INVALID:
     case TETHER_LZ_TYPE_RGB24:
@@ -161,6 +166,23 @@ tether_lz_put_literals (const TetherLzPass *pass, const guint8 *in, gsize units,
     default:
       g_return_if_reached ();
     }
+}
+
+/* Below this many pixels a plain loop beats a call to memcpy. */
+#define LZ_SHORT_COPY 8u
+
+/* @n copies of @v: four pixels per 16-byte store. */
+static inline void
+fill_pixels (guint32 *dst, guint32 v, gsize n)
+{
+  typedef guint32 Vec4 __attribute__ ((vector_size (16)));
+  Vec4 vv = { v, v, v, v };
+  gsize i = 0;
+
+  for (; i + 4 <= n; i += 4)
+    memcpy (dst + i, &vv, sizeof vv);
+  for (; i < n; i++)
+    dst[i] = v;
 }
 
 void
@@ -174,11 +196,40 @@ tether_lz_copy_pixels (const TetherLzPass *pass, guint32 *dst, const guint32 *sr
       for (i = 0; i < n; i++)
         dst[i] = (dst[i] & 0x00ffffffu) | (src[i] & 0xff000000u);
     }
+  else if (n <= LZ_SHORT_COPY)
+    {
+      /* Forward one at a time: also right for an overlapping run. */
+      for (i = 0; i < n; i++)
+        dst[i] = src[i];
+    }
   else if (src + n <= dst || dst + n <= src)
     memcpy (dst, src, n * sizeof *dst);
+  else if (src < dst)
+    {
+      /* An overlapping source repeats with period dst - src. */
+      gsize period = (gsize) (dst - src), done;
+
+      if (period == 1)
+        {
+          fill_pixels (dst, *src, n);
+          return;
+        }
+      /* Whole periods first (each copy's source, src up to dst + done,
+       * ends where it starts writing), doubling, then the rest. */
+      done = MIN (period, n);
+      memcpy (dst, src, done * sizeof *dst);
+      while (done < n)
+        {
+          gsize chunk = MIN (period + done, n - done);
+
+          memcpy (dst + done, src, chunk * sizeof *dst);
+          done += chunk;
+        }
+    }
   else
     {
-      /* Overlapping: forward, one pixel at a time (a run). */
+      /* Never from a decoder (sources lie before the destination), but
+       * correct anyway. */
       for (i = 0; i < n; i++)
         dst[i] = src[i];
     }
@@ -372,31 +423,49 @@ tether_lz_read_header (const guint8 *data, gsize len, TetherLzHeader *out, GErro
   return lz_parse_header (&r, out, error);
 }
 
+/* Decodes every pass of the image after the header into @pixels
+ * (h->n_pixels, stream order). */
+static gboolean
+lz_decode_into (TetherReader *r, const TetherLzHeader *h,
+                const guint32 *palette, guint n_palette, guint32 *pixels, GError **error)
+{
+  TetherLzPass pass;
+
+  for (guint i = 0; tether_lz_get_pass (h->type, i, palette, n_palette, &pass); i++)
+    if (!lz_decode_pass (r, &pass, pixels, h->n_pixels, error))
+      return FALSE;
+  if (tether_reader_remaining (r) != 0)
+    return bad_stream (error, "LZ stream has %" G_GSIZE_FORMAT " bytes after the end of the image",
+                       tether_reader_remaining (r));
+  return TRUE;
+}
+
+/* Whether a pass only sets alpha, keeping what the array held before. */
+static gboolean
+type_is_alpha_only (TetherLzType type)
+{
+  return type == TETHER_LZ_TYPE_XXXA || type == TETHER_LZ_TYPE_A8;
+}
+
 /* Decodes every pass of the image after the header into a new scratch array
- * of h->n_pixels pixels. */
+ * of h->n_pixels pixels (zeroed only for the alpha-only types: every other
+ * type writes each pixel). */
 static guint32 *
 lz_decode_pixels (TetherReader *r, const TetherLzHeader *h,
                   const guint32 *palette, guint n_palette, GError **error)
 {
   g_autofree guint32 *pixels = NULL;
-  TetherLzPass pass;
 
-  pixels = g_try_new0 (guint32, h->n_pixels);
+  pixels = type_is_alpha_only (h->type) ? g_try_new0 (guint32, h->n_pixels)
+                                        : g_try_new (guint32, h->n_pixels);
   if (pixels == NULL)
     {
       g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_LIMIT_EXCEEDED,
                    "Out of memory for an LZ image of %u×%u pixels", h->width, h->height);
       return NULL;
     }
-  for (guint i = 0; tether_lz_get_pass (h->type, i, palette, n_palette, &pass); i++)
-    if (!lz_decode_pass (r, &pass, pixels, h->n_pixels, error))
-      return NULL;
-  if (tether_reader_remaining (r) != 0)
-    {
-      bad_stream (error, "LZ stream has %" G_GSIZE_FORMAT " bytes after the end of the image",
-                  tether_reader_remaining (r));
-      return NULL;
-    }
+  if (!lz_decode_into (r, h, palette, n_palette, pixels, error))
+    return NULL;
   return g_steal_pointer (&pixels);
 }
 
@@ -407,6 +476,28 @@ type_has_alpha (TetherLzType type)
          type == TETHER_LZ_TYPE_A8;
 }
 
+/* Straight into the destination's memory when it allows
+ * (tether_codec_dest_linear()): *@done is TRUE then, and the result is the
+ * decoder's. */
+static gboolean
+lz_decode_direct (TetherReader *r, const TetherLzHeader *h,
+                  const guint32 *palette, guint n_palette,
+                  const TetherCodecDest *dest, gboolean *done, GError **error)
+{
+  guint32 *linear = NULL;
+
+  if (!type_is_alpha_only (h->type))
+    linear = tether_codec_dest_linear (dest, h->row_pixels);
+  *done = linear != NULL;
+  if (linear == NULL)
+    return FALSE;
+  if (!lz_decode_into (r, h, palette, n_palette, linear, error))
+    return FALSE;
+  if (!h->top_down)
+    tether_codec_dest_flip_rows (dest);
+  return TRUE;
+}
+
 gboolean
 tether_lz_rgb_decode (const guint8 *data, gsize len,
                       const TetherCodecDest *dest, GError **error)
@@ -414,6 +505,7 @@ tether_lz_rgb_decode (const guint8 *data, gsize len,
   TetherReader r;
   TetherLzHeader h;
   g_autofree guint32 *pixels = NULL;
+  gboolean ok, done;
 
   if (!tether_codec_dest_check (dest, error))
     return FALSE;
@@ -425,6 +517,9 @@ tether_lz_rgb_decode (const guint8 *data, gsize len,
                        tether_lz_type_name (h.type));
   if (!tether_codec_check_dest_size ("LZ image", dest, h.width, h.height, error))
     return FALSE;
+  ok = lz_decode_direct (&r, &h, NULL, 0, dest, &done, error);
+  if (done)
+    return ok;
   pixels = lz_decode_pixels (&r, &h, NULL, 0, error);
   if (pixels == NULL)
     return FALSE;
@@ -441,6 +536,7 @@ tether_lz_plt_decode (const guint8 *data, gsize len,
   TetherReader r;
   TetherLzHeader h;
   g_autofree guint32 *pixels = NULL;
+  gboolean ok, done;
 
   if (!tether_codec_dest_check (dest, error))
     return FALSE;
@@ -454,6 +550,9 @@ tether_lz_plt_decode (const guint8 *data, gsize len,
     return bad_stream (error, "LZ_PLT image has an empty palette");
   if (!tether_codec_check_dest_size ("LZ image", dest, h.width, h.height, error))
     return FALSE;
+  ok = lz_decode_direct (&r, &h, palette, n_palette, dest, &done, error);
+  if (done)
+    return ok;
   pixels = lz_decode_pixels (&r, &h, palette, n_palette, error);
   if (pixels == NULL)
     return FALSE;

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * SPICE LZ4 images (spice-protocol.md §10.4), decoded with liblz4's
- * streaming decoder into one scratch buffer, then converted row by row into
- * the caller's destination.
+ * streaming decoder. The 32-bit formats' bytes (B, G, R, X/A) are the
+ * destination's pixels already: when the destination allows
+ * (tether_codec_dest_linear()) they are decoded straight into it, X set to
+ * 0xff and a bottom-up image flipped in place afterwards. Anything else
+ * goes through one scratch buffer, converted row by row.
  */
 #define G_LOG_DOMAIN "Tether-Spice"
 #include "config.h"
@@ -71,6 +74,7 @@ tether_lz4_decode (const guint8 *data, gsize len,
   guint bpp;
   gsize row_bytes, total, produced = 0;
   g_autofree guint8 *raw = NULL;
+  guint8 *out;
   g_autofree guint32 *row = NULL;
   LZ4_streamDecode_t stream;
   guint blocks = 0;
@@ -108,8 +112,11 @@ tether_lz4_decode (const guint8 *data, gsize len,
    * so total ≤ 4 × 2^26, well within an int. */
   row_bytes = (gsize) dest->width * bpp;
   total = row_bytes * dest->height;
-  raw = g_try_malloc (total);
-  if (raw == NULL)
+  if (bpp == 4 && tether_codec_dest_linear (dest, dest->width) != NULL)
+    out = dest->data;   /* exactly total bytes */
+  else
+    out = raw = g_try_malloc (total);
+  if (out == NULL)
     {
       g_set_error (error, TETHER_SPICE_ERROR, TETHER_SPICE_ERROR_LIMIT_EXCEEDED,
                    "Out of memory for an LZ4 image of %u×%u pixels", dest->width, dest->height);
@@ -138,7 +145,7 @@ tether_lz4_decode (const guint8 *data, gsize len,
       /* Bounded by the space left: liblz4's safe decoder never writes past
        * dstCapacity nor reads past the block. */
       n = LZ4_decompress_safe_continue (&stream, (const char *) block,
-                                        (char *) raw + produced,
+                                        (char *) out + produced,
                                         (int) block_size, (int) (total - produced));
       if (n <= 0)
         return bad_stream (error, "LZ4 block %u is corrupt or decodes past the end of the "
@@ -150,6 +157,15 @@ tether_lz4_decode (const guint8 *data, gsize len,
     return bad_stream (error, "LZ4 image decodes to %" G_GSIZE_FORMAT " bytes, not the %"
                        G_GSIZE_FORMAT " of %u×%u pixels", produced, total,
                        dest->width, dest->height);
+
+  if (raw == NULL)
+    {
+      if (format != TETHER_LZ4_FORMAT_RGBA)
+        tether_codec_set_opaque (out, total / 4);
+      if (!top_down)
+        tether_codec_dest_flip_rows (dest);
+      return TRUE;
+    }
 
   row = g_new (guint32, dest->width);
   for (guint i = 0; i < dest->height; i++)

@@ -95,6 +95,10 @@ typedef struct {
   guint   cwlen[QUIC_MAX_BPC];      /* length of the escape codeword */
   guint32 pmask[QUIC_MAX_BPC];      /* window > pmask: a Golomb-Rice codeword */
   guint8  codelen[256][QUIC_MAX_BPC]; /* length of value n under code l */
+  /* Short Golomb-Rice codewords by the window's top 8 bits, per code:
+   * length | value << 8 | unmapped residual << 16, or 0 when the codeword
+   * is longer than 8 bits or an escape (then decoded the long way). */
+  guint32 fast[QUIC_MAX_BPC][256];
   guint8  bucket_of[256];           /* previous residual -> bucket index */
 } QuicFamily;
 
@@ -125,6 +129,22 @@ family_init (QuicFamily *f, guint bpc)
       f->pmask[l] = (guint32) ((G_GUINT64_CONSTANT (1) << (32 - alt)) - 1);
       for (guint n = 0; n < 256; n++)
         f->codelen[n][l] = n < f->ngr[l] ? (n >> l) + l + 1 : f->cwlen[l];
+      /* A top byte b ≠ 0 has z = clz leading zeros; the codeword is
+       * Golomb-Rice when z < alt (the window is over pmask) and lies
+       * inside b when z + 1 + l ≤ 8. Its value is below ngr[l] ≤ mask. */
+      for (guint b = 1; b < 256; b++)
+        {
+          guint z = (guint) __builtin_clz (b) - 24;
+          guint len = z + 1 + l;
+
+          if (z < alt && len <= 8)
+            {
+              guint v = (z << l) | ((b >> (8 - len)) & ((1u << l) - 1));
+              guint delta = (v & 1) ? f->mask - (v >> 1) : v >> 1;
+
+              f->fast[l][b] = len | v << 8 | delta << 16;
+            }
+        }
     }
 
   /* Buckets of doubling size, {0}, {1,2}, {3..6}, {7..14}, …, where a
@@ -171,13 +191,17 @@ family_get (guint bpc)
 
 /* A 64-bit buffer of upcoming bits, most significant first, holding at
  * least 32 valid bits while the reader is good. The window W of §10.1 is its
- * top half. Once the window cannot be filled from the input the reader
- * fails for good and reads as zeros. */
+ * top half. The input's whole 32-bit words are borrowed once through a
+ * TetherReader; every word read checks that it lies inside them. Once the
+ * window cannot be filled from the input the reader fails for good and
+ * reads as zeros. */
 typedef struct {
-  TetherReader words;   /* the whole 32-bit words of the input */
-  guint64      buf;
-  guint        nbits;   /* valid bits in buf */
-  gboolean     failed;
+  const guint8 *words;  /* the whole 32-bit words of the input */
+  gsize         len;    /* bytes of @words, a multiple of 4 */
+  gsize         pos;    /* the next word */
+  guint64       buf;
+  guint         nbits;  /* valid bits in buf */
+  gboolean      failed;
 } QuicBits;
 
 static void
@@ -188,14 +212,35 @@ bits_fail (QuicBits *b)
   b->nbits = 64;
 }
 
+/* The next little-endian word of the input: FALSE at its end. */
+static inline gboolean
+bits_next_word (QuicBits *b, guint32 *word)
+{
+  guint32 v;
+
+  if (G_UNLIKELY (b->len - b->pos < 4))
+    return FALSE;
+  memcpy (&v, b->words + b->pos, 4);
+  b->pos += 4;
+  *word = GUINT32_FROM_LE (v);
+  return TRUE;
+}
+
 static void
 bits_init (QuicBits *b, const guint8 *data, gsize len)
 {
+  TetherReader r;
   guint32 word;
 
   memset (b, 0, sizeof *b);
-  tether_reader_init (&b->words, data, len - len % 4);
-  if (!tether_reader_u32_le (&b->words, &word))
+  tether_reader_init (&r, data, len - len % 4);
+  if (!tether_reader_borrow (&r, len - len % 4, &b->words))
+    {
+      bits_fail (b);
+      return;
+    }
+  b->len = len - len % 4;
+  if (!bits_next_word (b, &word))
     {
       bits_fail (b);
       return;
@@ -220,7 +265,7 @@ bits_eat (QuicBits *b, guint n)
     {
       guint32 word;
 
-      if (b->failed || !tether_reader_u32_le (&b->words, &word))
+      if (b->failed || !bits_next_word (b, &word))
         {
           bits_fail (b);
           return;
@@ -234,15 +279,10 @@ bits_eat (QuicBits *b, guint n)
 
 typedef struct {
   guint32 counters[QUIC_MAX_BPC];
-  guint   bestcode;
 } QuicBucket;
 
 typedef struct {
   QuicBucket buckets[QUIC_MAX_BUCKETS];
-  /* The residual codes of the current row, persistent across rows and
-   * indexed from -1: corr[0] is index -1, corr[i + 1] is pixel i. */
-  guint8    *corr;
-  guint8    *rows[2];   /* decoded channel values of two rows */
 } QuicChannel;
 
 typedef struct {
@@ -269,9 +309,25 @@ typedef struct {
   guint             n_channels;
   QuicChannel       ch[QUIC_MAX_CHANNELS];
   QuicState         states[2];
+  /* Channel values and residual codes, interleaved four bytes a pixel,
+   * each channel at its byte of the B, G, R, A order (quic_lane_byte()):
+   * a row is already the 32-bit pixels of the destination. */
+  guint8           *rows[2];    /* 4 × width: two rows of values */
+  /* 4 × (width + 1) residual codes of the current row, persistent across
+   * rows and indexed from -1: corr[4 × (i + 1) + byte] is pixel i's. */
+  guint8           *corr;
   guint             cur;        /* rows[cur] is the row being decoded */
+  /* The code each bucket picks now, by channel and bucket. */
+  guint8            bestcode[QUIC_MAX_CHANNELS][QUIC_MAX_BUCKETS];
   const char       *why;        /* static text of the first failure */
 } QuicDecoder;
+
+/* The byte of a pixel that channel @c (0 R or GRAY, 1 G, 2 B, 3 A) takes. */
+static inline guint
+quic_lane_byte (guint c)
+{
+  return c < 3 ? 2 - c : 3;
+}
 
 static void
 state_init (QuicState *s)
@@ -305,118 +361,6 @@ bits_check (QuicDecoder *d)
   if (G_UNLIKELY (d->bits.failed))
     return decoder_fail (d, "the data ends in the middle of the image");
   return TRUE;
-}
-
-/* One codeword with code @l. FALSE on a value outside the channel's range
- * (only a corrupt stream has one) or when the input ran out. */
-static inline gboolean
-golomb_decode (QuicDecoder *d, guint l, guint *out)
-{
-  const QuicFamily *f = d->fam;
-  guint32 w = bits_window (&d->bits);
-  guint len, v;
-
-  if (w > f->pmask[l])
-    {
-      guint z = (guint) __builtin_clz (w);
-
-      len = z + 1 + l;
-      v = (z << l) | ((w >> (32 - len)) & ((1u << l) - 1));
-    }
-  else
-    {
-      len = f->cwlen[l];
-      v = f->ngr[l] + ((w >> (32 - len)) & ((1u << f->sfx[l]) - 1));
-    }
-  bits_eat (&d->bits, len);
-  if (!bits_check (d))
-    return FALSE;
-  if (G_UNLIKELY (v > f->mask))
-    return decoder_fail (d, "a residual code is outside the channel's range");
-  *out = v;
-  return TRUE;
-}
-
-static inline guint
-unmap_residual (guint v, guint mask)
-{
-  return (v & 1) ? mask - (v >> 1) : v >> 1;
-}
-
-static gboolean
-decode_pixel (QuicDecoder *d, const QuicGroup *g, guint32 i, gboolean row0)
-{
-  const QuicFamily *f = d->fam;
-
-  for (guint c = g->first; c < g->first + g->count; c++)
-    {
-      QuicChannel *ch = &d->ch[c];
-      guint8 *cur = ch->rows[d->cur];
-      const guint8 *prev = ch->rows[d->cur ^ 1];
-      guint l = ch->buckets[f->bucket_of[ch->corr[i]]].bestcode;
-      guint v, pred;
-
-      if (!golomb_decode (d, l, &v))
-        return FALSE;
-      ch->corr[i + 1] = (guint8) v;
-      if (row0)
-        pred = i == 0 ? 0 : cur[i - 1];
-      else
-        pred = i == 0 ? prev[0] : (cur[i - 1] + prev[i]) >> 1;
-      cur[i] = (guint8) ((unmap_residual (v, f->mask) + pred) & f->mask);
-    }
-  return TRUE;
-}
-
-/* Adds what each code would have cost for pixel @k's residual to the
- * counters of the bucket chosen by pixel k - 1, and picks the best code. */
-static void
-update_model (QuicDecoder *d, const QuicGroup *g, guint32 k)
-{
-  const QuicFamily *f = d->fam;
-
-  for (guint c = g->first; c < g->first + g->count; c++)
-    {
-      QuicChannel *ch = &d->ch[c];
-      QuicBucket *b = &ch->buckets[f->bucket_of[ch->corr[k]]];
-      guint n = ch->corr[k + 1];
-      guint best = f->bpc - 1;
-      guint32 best_len;
-
-      best_len = (b->counters[best] += f->codelen[n][best]);
-      for (guint j = f->bpc - 1; j-- > 0;)
-        {
-          guint32 len = (b->counters[j] += f->codelen[n][j]);
-
-          if (len < best_len)
-            {
-              best = j;
-              best_len = len;
-            }
-        }
-      b->bestcode = best;
-      if (best_len > g->state->trigger)
-        for (guint j = 0; j < f->bpc; j++)
-          b->counters[j] >>= 1;
-    }
-}
-
-static gboolean
-same_pixel (const QuicDecoder *d, const QuicGroup *g, guint row, guint32 a, guint32 b)
-{
-  for (guint c = g->first; c < g->first + g->count; c++)
-    if (d->ch[c].rows[row][a] != d->ch[c].rows[row][b])
-      return FALSE;
-  return TRUE;
-}
-
-/* Whether a run starts at pixel @i (rows after the first only). */
-static inline gboolean
-run_check (const QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 run_index)
-{
-  return same_pixel (d, g, d->cur ^ 1, i - 1, i) &&
-         i != run_index && i > 2 &&
-         same_pixel (d, g, d->cur, i - 1, i - 2);
 }
 
 /* The run-length code: one 1 bit per run of the current order, a 0 bit,
@@ -461,24 +405,217 @@ decode_run (QuicDecoder *d, QuicState *s, guint32 limit, guint32 *out)
   return TRUE;
 }
 
+/* ---- the pixel loop ------------------------------------------------------ */
+
+/*
+ * The hot loop, written once and specialised by the compiler (always
+ * inlined with constant arguments) for each channel count of a group (3:
+ * RGB, 1: GRAY or RGBA's alpha) and for the first row (no row above, no
+ * runs) against the others. The bit buffer lives in local variables
+ * (QuicLocalBits) while the loop runs — stores through the byte pointers
+ * of the rows would otherwise make the compiler reload it after every
+ * pixel — and goes back to d->bits around decode_run() and on return.
+ */
+#define QUIC_INLINE static inline __attribute__ ((always_inline))
+
+/* Where a group's channels are: @cur, @prev and @corr point at the byte
+ * of its first channel; with 3 channels (R, G, B) channel c is c bytes
+ * before it (bytes 2, 1, 0), with one channel it is that byte. */
+typedef struct {
+  guint8       *cur;      /* the row being decoded */
+  const guint8 *prev;     /* the row above */
+  guint8       *corr;     /* corr[4 × (i + 1)]: the residual code of pixel i */
+  QuicChannel  *ch;       /* the first channel's buckets */
+  guint8       *best;     /* the first channel's bestcode[] */
+} QuicLanes;
+
+/* The byte offset of lane @c of a group of @count channels. */
+#define LANE(count, c) ((count) == 3 ? -(int) (c) : 0)
+
+typedef struct {
+  guint64 buf;
+  guint   nbits;
+} QuicLocalBits;
+
+/* Consumes 1..32 bits of the local buffer, refilling it from the input:
+ * FALSE (and d->bits failed) when the input ran out. */
+QUIC_INLINE gboolean
+lb_eat (QuicDecoder *d, QuicLocalBits *lb, guint n)
+{
+  lb->buf <<= n;
+  lb->nbits -= n;
+  if (lb->nbits < 32)
+    {
+      guint32 word;
+
+      if (G_UNLIKELY (!bits_next_word (&d->bits, &word)))
+        {
+          bits_fail (&d->bits);
+          lb->buf = d->bits.buf;
+          lb->nbits = d->bits.nbits;
+          return decoder_fail (d, "the data ends in the middle of the image");
+        }
+      lb->buf |= (guint64) word << (32 - lb->nbits);
+      lb->nbits += 32;
+    }
+  return TRUE;
+}
+
+/* One codeword with code @l: its value in *@out, the residual it stands
+ * for (unmap_residual()) in *@delta. FALSE on a value outside the channel's
+ * range (only a corrupt stream has one) or when the input ran out. */
+QUIC_INLINE gboolean
+lane_code (QuicDecoder *d, const QuicFamily *f, QuicLocalBits *lb, guint l,
+           guint *out, guint *delta)
+{
+  guint32 w = (guint32) (lb->buf >> 32);
+  guint len, v;
+  guint32 fast = f->fast[l][w >> 24];
+
+  if (G_LIKELY (fast != 0))
+    {
+      /* A short Golomb-Rice codeword: always inside the range. */
+      if (!lb_eat (d, lb, fast & 0xff))
+        return FALSE;
+      *out = (fast >> 8) & 0xff;
+      *delta = fast >> 16;
+      return TRUE;
+    }
+  if (w > f->pmask[l])
+    {
+      guint z = (guint) __builtin_clz (w);
+
+      len = z + 1 + l;
+      v = (z << l) | ((w >> (32 - len)) & ((1u << l) - 1));
+    }
+  else
+    {
+      len = f->cwlen[l];
+      v = f->ngr[l] + ((w >> (32 - len)) & ((1u << f->sfx[l]) - 1));
+    }
+  if (!lb_eat (d, lb, len))
+    return FALSE;
+  if (G_UNLIKELY (v > f->mask))
+    return decoder_fail (d, "a residual code is outside the channel's range");
+  *out = v;
+  /* mask − (v >> 1) is mask ^ (v >> 1), as v ≤ mask. */
+  *delta = (v >> 1) ^ (f->mask & (0u - (v & 1)));
+  return TRUE;
+}
+
+/* Pixel @i of every lane; @row0 and @i0 (i == 0) are constants. */
+QUIC_INLINE gboolean
+lanes_pixel (QuicDecoder *d, const QuicFamily *f, const QuicLanes *ln, const guint count,
+             QuicLocalBits *lb, guint32 i, const gboolean row0, const gboolean i0)
+{
+  guint mask = f->mask;
+  gssize at = 4 * (gssize) i;   /* signed: lanes sit at negative offsets */
+
+#pragma GCC unroll 4
+  for (guint c = 0; c < count; c++)
+    {
+      int o = LANE (count, c);
+      guint l = ln->best[c * QUIC_MAX_BUCKETS + f->bucket_of[ln->corr[at + o]]];
+      guint v, pred, delta;
+
+      if (!lane_code (d, f, lb, l, &v, &delta))
+        return FALSE;
+      ln->corr[at + 4 + o] = (guint8) v;
+      if (i0)
+        pred = row0 ? 0 : ln->prev[o];
+      else if (row0)
+        pred = ln->cur[at - 4 + o];
+      else
+        pred = ((guint) ln->cur[at - 4 + o] + ln->prev[at + o]) >> 1;
+      ln->cur[at + o] = (guint8) ((delta + pred) & mask);
+    }
+  return TRUE;
+}
+
+/* Whether a run starts at pixel @i (rows after the first only): the row
+ * above repeats at i and the two pixels before i are the same. */
+QUIC_INLINE gboolean
+lanes_run_check (const QuicLanes *ln, const guint count, guint32 i, guint32 run_index)
+{
+  gssize at = 4 * (gssize) i;   /* signed: lanes sit at negative offsets */
+
+#pragma GCC unroll 4
+  for (guint c = 0; c < count; c++)
+    if (ln->prev[at - 4 + LANE (count, c)] != ln->prev[at + LANE (count, c)])
+      return FALSE;
+  if (i == run_index || i <= 2)
+    return FALSE;
+#pragma GCC unroll 4
+  for (guint c = 0; c < count; c++)
+    if (ln->cur[at - 4 + LANE (count, c)] != ln->cur[at - 8 + LANE (count, c)])
+      return FALSE;
+  return TRUE;
+}
+
+/* Adds what each code would have cost for pixel @k's residual to the
+ * counters of the bucket chosen by pixel k - 1, and picks the best code. */
+QUIC_INLINE void
+lanes_update_model (const QuicFamily *f, const QuicLanes *ln, const guint count,
+                    const QuicState *s, guint32 k)
+{
+  gssize at = 4 * (gssize) k;   /* signed: lanes sit at negative offsets */
+
+  for (guint c = 0; c < count; c++)
+    {
+      int o = LANE (count, c);
+      guint bi = f->bucket_of[ln->corr[at + o]];
+      QuicBucket *b = &ln->ch[c].buckets[bi];
+      guint n = ln->corr[at + 4 + o];
+      guint best = f->bpc - 1;
+      guint32 best_len;
+
+      best_len = (b->counters[best] += f->codelen[n][best]);
+      for (guint j = f->bpc - 1; j-- > 0;)
+        {
+          guint32 len = (b->counters[j] += f->codelen[n][j]);
+
+          if (len < best_len)
+            {
+              best = j;
+              best_len = len;
+            }
+        }
+      ln->best[c * QUIC_MAX_BUCKETS + bi] = (guint8) best;
+      if (best_len > s->trigger)
+        for (guint j = 0; j < f->bpc; j++)
+          b->counters[j] >>= 1;
+    }
+}
+
 /* Pixels [i, end) of the current row with a fixed wait mask. */
-static gboolean
-decode_segment (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end,
-                guint32 waitmask, gboolean row0)
+QUIC_INLINE gboolean
+segment_t (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end,
+           guint32 waitmask, const gboolean row0, const guint count)
 {
   QuicState *s = g->state;
+  QuicLanes lanes;
+  QuicLocalBits lb = { d->bits.buf, d->bits.nbits };
   guint32 stop, run_index = 0;
+  gboolean ok = FALSE;
+  guint first = quic_lane_byte (g->first);
+  const QuicFamily *f = d->fam;
+
+  lanes.cur = d->rows[d->cur] + first;
+  lanes.prev = d->rows[d->cur ^ 1] + first;
+  lanes.corr = d->corr + first;
+  lanes.ch = &d->ch[g->first];
+  lanes.best = d->bestcode[g->first];
 
   if (i == 0)
     {
-      if (!decode_pixel (d, g, 0, row0))
-        return FALSE;
+      if (!lanes_pixel (d, f, &lanes, count, &lb, 0, row0, TRUE))
+        goto out;
       if (s->waitcnt > 0)
         s->waitcnt--;
       else
         {
           s->waitcnt = state_tabrand (s) & waitmask;
-          update_model (d, g, 0);
+          lanes_update_model (f, &lanes, count, s, 0);
         }
       i = 1;
     }
@@ -494,40 +631,92 @@ decode_segment (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end,
         {
           for (; i <= stop; i++)
             {
-              if (!row0 && run_check (d, g, i, run_index))
+              if (!row0 && lanes_run_check (&lanes, count, i, run_index))
                 goto run;
-              if (!decode_pixel (d, g, i, row0))
-                return FALSE;
+              if (!lanes_pixel (d, f, &lanes, count, &lb, i, row0, FALSE))
+                goto out;
             }
-          update_model (d, g, stop);
+          lanes_update_model (f, &lanes, count, s, stop);
           stop = i + (state_tabrand (s) & waitmask);
         }
       for (; i < end; i++)
         {
-          if (!row0 && run_check (d, g, i, run_index))
+          if (!row0 && lanes_run_check (&lanes, count, i, run_index))
             goto run;
-          if (!decode_pixel (d, g, i, row0))
-            return FALSE;
+          if (!lanes_pixel (d, f, &lanes, count, &lb, i, row0, FALSE))
+            goto out;
         }
       s->waitcnt = stop - end;
-      return TRUE;
+      ok = TRUE;
+      goto out;
 
     run:
       s->waitcnt = stop - i;
       run_index = i;
+      d->bits.buf = lb.buf;
+      d->bits.nbits = lb.nbits;
       if (!decode_run (d, s, end - i, &run_len))
         return FALSE;
-      for (guint c = g->first; c < g->first + g->count; c++)
+      lb.buf = d->bits.buf;
+      lb.nbits = d->bits.nbits;
+      if (count == 3)
         {
-          guint8 *cur = d->ch[c].rows[d->cur];
+          /* Whole pixels: an alpha byte written here is decoded later. */
+          guint8 px[4];
 
-          memset (cur + i, cur[i - 1], run_len);
+          memcpy (px, lanes.cur - 2 + 4 * ((gsize) i - 1), 4);
+          for (guint32 k = 0; k < run_len; k++)
+            memcpy (lanes.cur - 2 + 4 * ((gsize) i + k), px, 4);
         }
+      else
+        for (guint32 k = 0; k < run_len; k++)
+          lanes.cur[4 * ((gsize) i + k)] = lanes.cur[4 * ((gsize) i - 1)];
       i += run_len;
       if (i == end)
-        return TRUE;
+        {
+          ok = TRUE;
+          goto out;
+        }
       stop = i + s->waitcnt;
     }
+
+out:
+  d->bits.buf = lb.buf;
+  d->bits.nbits = lb.nbits;
+  return ok;
+}
+
+static gboolean
+segment_rgb_row0 (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end, guint32 wm)
+{
+  return segment_t (d, g, i, end, wm, TRUE, 3);
+}
+
+static gboolean
+segment_rgb (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end, guint32 wm)
+{
+  return segment_t (d, g, i, end, wm, FALSE, 3);
+}
+
+static gboolean
+segment_one_row0 (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end, guint32 wm)
+{
+  return segment_t (d, g, i, end, wm, TRUE, 1);
+}
+
+static gboolean
+segment_one (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end, guint32 wm)
+{
+  return segment_t (d, g, i, end, wm, FALSE, 1);
+}
+
+static gboolean
+decode_segment (QuicDecoder *d, const QuicGroup *g, guint32 i, guint32 end,
+                guint32 waitmask, gboolean row0)
+{
+  if (g->count == 3)
+    return row0 ? segment_rgb_row0 (d, g, i, end, waitmask) : segment_rgb (d, g, i, end, waitmask);
+  return row0 ? segment_one_row0 (d, g, i, end, waitmask) : segment_one (d, g, i, end, waitmask);
 }
 
 /* One row of one channel group: segments split where the wait mask grows. */
@@ -538,7 +727,11 @@ decode_row (QuicDecoder *d, const QuicGroup *g, gboolean row0)
   guint32 width = d->width, pos = 0;
 
   for (guint c = g->first; c < g->first + g->count; c++)
-    d->ch[c].corr[0] = row0 ? 0 : d->ch[c].corr[1];
+    {
+      guint o = quic_lane_byte (c);
+
+      d->corr[o] = row0 ? 0 : d->corr[4 + o];
+    }
 
   while (s->wmidx < QUIC_WMI_MAX && s->wmileft <= width)
     {
@@ -580,28 +773,70 @@ typedef struct {
 } QuicSink;
 
 /* Writes the decoded row @y into the sink: only the first width pixels of
- * row y of the destination. */
+ * row y of the destination. The row is B, G, R, A bytes (GRAY: the value
+ * in R's byte; no A byte decoded but for RGBA). */
 static void
 store_row (const QuicDecoder *d, TetherQuicType type, const QuicSink *sink, guint32 y)
 {
-  const guint8 *r = d->ch[0].rows[d->cur];
-  const guint8 *gr = d->n_channels > 1 ? d->ch[1].rows[d->cur] : r;
-  const guint8 *b = d->n_channels > 2 ? d->ch[2].rows[d->cur] : r;
-  const guint8 *a = d->n_channels > 3 ? d->ch[3].rows[d->cur] : NULL;
+  const guint8 *row = d->rows[d->cur];
   gboolean wide = type == TETHER_QUIC_TYPE_RGB16;
+  gboolean gray = type == TETHER_QUIC_TYPE_GRAY;
+  gboolean alpha = type == TETHER_QUIC_TYPE_RGBA;
+
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  if (sink->codec != NULL &&
+      (sink->codec->format == TETHER_CODEC_FORMAT_XRGB32 ||
+       sink->codec->format == TETHER_CODEC_FORMAT_ARGB32))
+    {
+      /* The row's bytes are the 0xAARRGGBB words already, but for RGB16's
+       * widening and GRAY's copies. */
+      guint8 *out = sink->codec->data + (gsize) y * sink->codec->stride;
+
+      if (alpha)
+        memcpy (out, row, 4 * (gsize) d->width);
+      else if (wide)
+        {
+          for (guint32 x = 0; x < d->width; x++)
+            {
+              const guint8 *px = row + 4 * (gsize) x;
+              guint32 p = 0xff000000u | (guint32) widen5 (px[2]) << 16 |
+                          (guint32) widen5 (px[1]) << 8 | widen5 (px[0]);
+
+              memcpy (out + 4 * (gsize) x, &p, 4);
+            }
+        }
+      else if (gray)
+        {
+          for (guint32 x = 0; x < d->width; x++)
+            {
+              guint32 p = 0xff000000u | row[4 * (gsize) x + 2] * 0x010101u;
+
+              memcpy (out + 4 * (gsize) x, &p, 4);
+            }
+        }
+      else
+        tether_codec_copy_opaque (out, row, d->width);
+      return;
+    }
+#endif
 
   if (sink->codec != NULL)
     {
       for (guint32 x = 0; x < d->width; x++)
         {
-          guint32 rr = wide ? widen5 (r[x]) : r[x];
-          guint32 gg = wide ? widen5 (gr[x]) : gr[x];
-          guint32 bb = wide ? widen5 (b[x]) : b[x];
-          guint32 aa = a != NULL ? a[x] : 0xff;
+          const guint8 *px = row + 4 * (gsize) x;
+          guint32 rr = px[2], gg = gray ? px[2] : px[1], bb = gray ? px[2] : px[0];
+          guint32 aa = alpha ? px[3] : 0xff;
 
+          if (wide)
+            {
+              rr = widen5 (rr);
+              gg = widen5 (gg);
+              bb = widen5 (bb);
+            }
           sink->argb[x] = aa << 24 | rr << 16 | gg << 8 | bb;
         }
-      tether_codec_dest_put_row (sink->codec, y, sink->argb, a != NULL);
+      tether_codec_dest_put_row (sink->codec, y, sink->argb, alpha);
       return;
     }
 
@@ -610,10 +845,13 @@ store_row (const QuicDecoder *d, TetherQuicType type, const QuicSink *sink, guin
 
     for (guint32 x = 0; x < d->width; x++, out += 4)
       {
-        out[0] = wide ? widen5 (b[x]) : b[x];
-        out[1] = wide ? widen5 (gr[x]) : gr[x];
-        out[2] = wide ? widen5 (r[x]) : r[x];
-        out[3] = a != NULL ? a[x] : 0;
+        const guint8 *px = row + 4 * (gsize) x;
+        guint8 rr = px[2], gg = gray ? px[2] : px[1], bb = gray ? px[2] : px[0];
+
+        out[0] = wide ? widen5 (bb) : bb;
+        out[1] = wide ? widen5 (gg) : gg;
+        out[2] = wide ? widen5 (rr) : rr;
+        out[3] = alpha ? px[3] : 0;
       }
   }
 }
@@ -759,24 +997,13 @@ quic_decode (const guint8 *data, gsize len, QuicSink *sink,
   state_init (&d.states[0]);
   state_init (&d.states[1]);
 
-  /* Per channel: width + 1 residual codes and two rows of values. The
-   * width is capped, so this cannot overflow. */
-  {
-    gsize per_channel = (gsize) d.width + 1 + 2 * (gsize) d.width;
-
-    mem = g_malloc0 (per_channel * d.n_channels);
-    for (guint c = 0; c < d.n_channels; c++)
-      {
-        QuicChannel *ch = &d.ch[c];
-        guint8 *base = mem + c * per_channel;
-
-        ch->corr = base;
-        ch->rows[0] = base + d.width + 1;
-        ch->rows[1] = ch->rows[0] + d.width;
-        for (guint b = 0; b < QUIC_MAX_BUCKETS; b++)
-          ch->buckets[b].bestcode = d.fam->bpc - 1;
-      }
-  }
+  /* Four bytes a pixel: width + 1 residual codes and two rows of values.
+   * The width is capped, so this cannot overflow. */
+  mem = g_malloc0 (4 * ((gsize) d.width + 1) + 2 * 4 * (gsize) d.width);
+  d.corr = mem;
+  d.rows[0] = mem + 4 * ((gsize) d.width + 1);
+  d.rows[1] = d.rows[0] + 4 * (gsize) d.width;
+  memset (d.bestcode, d.fam->bpc - 1, sizeof d.bestcode);
   if (sink->codec != NULL)
     sink->argb = argb = g_new (guint32, d.width);
 

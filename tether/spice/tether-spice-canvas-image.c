@@ -45,8 +45,10 @@ free_pixels (pixman_image_t *image, void *data)
   g_free (data);
 }
 
-pixman_image_t *
-tether_spice_image_new (pixman_format_code_t format, guint width, guint height, GError **error)
+/* @zero: FALSE when the caller writes every pixel itself; rows with padding
+ * (which nobody writes) are zeroed anyway. */
+static pixman_image_t *
+image_new (pixman_format_code_t format, guint width, guint height, gboolean zero, GError **error)
 {
   guint bpp = PIXMAN_FORMAT_BPP (format);
   gsize stride, size;
@@ -58,7 +60,9 @@ tether_spice_image_new (pixman_format_code_t format, guint width, guint height, 
   /* pixman wants whole 32-bit words per row. */
   stride = (((gsize) width * bpp + 31) / 32) * 4;
   size = stride * height;
-  data = g_try_malloc0 (size);
+  if (stride * 8 != (gsize) width * bpp)
+    zero = TRUE;
+  data = zero ? g_try_malloc0 (size) : g_try_malloc (size);
   if (data == NULL)
     {
       image_error (error, TETHER_SPICE_ERROR_LIMIT_EXCEEDED,
@@ -76,6 +80,12 @@ tether_spice_image_new (pixman_format_code_t format, guint width, guint height, 
     }
   pixman_image_set_destroy_function (image, free_pixels, data);
   return image;
+}
+
+pixman_image_t *
+tether_spice_image_new (pixman_format_code_t format, guint width, guint height, GError **error)
+{
+  return image_new (format, width, height, TRUE, error);
 }
 
 static TetherCodecDest
@@ -234,28 +244,17 @@ a1_set (guint32 *row, guint x)
 
 /* A row of 32BIT (B, G, R, X) or RGBA (B, G, R, A) bitmap bytes as pixman
  * words; X becomes 0xff. On little-endian hosts those bytes are the words
- * already: a copy (and two pixels per 64-bit operation for the X byte). */
+ * already: a copy (with the X bytes set 16 bytes at a time). */
 static void
 row_32 (guint32 *dst, const guint8 *p, guint w, gboolean alpha)
 {
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
-  guint x = 0;
-
   if (alpha)
     {
       memcpy (dst, p, (gsize) w * 4);
       return;
     }
-  for (; x + 2 <= w; x += 2)
-    {
-      guint64 v;
-
-      memcpy (&v, p + 4 * (gsize) x, 8);
-      v |= G_GUINT64_CONSTANT (0xff000000ff000000);
-      memcpy (dst + x, &v, 8);
-    }
-  for (; x < w; x++)
-    dst[x] = 0xff000000u | (guint32) p[4 * x + 2] << 16 | (guint32) p[4 * x + 1] << 8 | p[4 * x];
+  tether_codec_copy_opaque ((guint8 *) dst, p, w);
 #else
   for (guint x = 0; x < w; x++)
     dst[x] = (alpha ? (guint32) p[4 * x + 3] << 24 : 0xff000000u) | (guint32) p[4 * x + 2] << 16 |
@@ -342,7 +341,8 @@ decode_bitmap (TetherSpiceOp *op, const TetherSpiceImage *image, gboolean as_mas
         }
     }
 
-  out = tether_spice_image_new (format, w, h, error);
+  /* Every row writes each of its pixels, except a mask's bits. */
+  out = image_new (format, w, h, as_mask, error);
   if (out == NULL)
     return NULL;
 
@@ -474,6 +474,61 @@ codec_format_of (pixman_format_code_t format)
     }
 }
 
+static void
+release_glz_pixels (pixman_image_t *image, void *data)
+{
+  tether_glz_pixels_unref (data);
+}
+
+/* GLZ_RGB and ZLIB_GLZ_RGB: the image wraps the pixels the GLZ window keeps
+ * (read-only, as every decoded image is here), with no copy. */
+static pixman_image_t *
+decode_glz (TetherSpiceOp *op, const TetherSpiceImage *image, GError **error)
+{
+  pixman_format_code_t format;
+  pixman_image_t *out;
+  gboolean has_alpha = FALSE;
+  guint64 missing = 0;
+  GError *local = NULL;
+  guint32 *pixels;
+
+  if (image->type == TETHER_SPICE_IMAGE_GLZ_RGB)
+    pixels = tether_glz_decode_shared (op->canvas->glz, image->data, image->data_size,
+                                       image->width, image->height, &has_alpha,
+                                       &missing, &local);
+  else
+    pixels = tether_zlib_glz_decode_shared (op->canvas->glz, image->glz_data_size, image->data,
+                                            image->data_size, image->width, image->height,
+                                            &has_alpha, &missing, &local);
+  if (pixels == NULL)
+    {
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_clear_error (&local);
+          wait_for (op, TETHER_SPICE_IMAGE_WAIT_GLZ, missing, error);
+          return NULL;
+        }
+      g_propagate_error (error, local);
+      return codec_failed (image, error), NULL;
+    }
+  /* ZLIB_GLZ's type is only known inside its deflated data: ARGB holds
+   * both kinds (an opaque image has alpha 0xff). */
+  format = has_alpha || image->type == TETHER_SPICE_IMAGE_ZLIB_GLZ_RGB ? PIXMAN_a8r8g8b8
+                                                                       : PIXMAN_x8r8g8b8;
+  /* Sides are at most TETHER_CODEC_MAX_SIDE (checked): the stride fits. */
+  out = pixman_image_create_bits (format, (int) image->width, (int) image->height, pixels,
+                                  (int) (image->width * 4));
+  if (out == NULL)
+    {
+      tether_glz_pixels_unref (pixels);
+      image_error (error, TETHER_SPICE_ERROR_LIMIT_EXCEEDED,
+                   "cannot create a %u×%u image", image->width, image->height);
+      return NULL;
+    }
+  pixman_image_set_destroy_function (out, release_glz_pixels, pixels);
+  return out;
+}
+
 static pixman_image_t *
 decode_compressed (TetherSpiceOp *op, const TetherSpiceImage *image, GError **error)
 {
@@ -483,6 +538,9 @@ decode_compressed (TetherSpiceOp *op, const TetherSpiceImage *image, GError **er
   gboolean ok = FALSE;
   guint64 missing = 0;
   GError *local = NULL;
+
+  if (image->type == TETHER_SPICE_IMAGE_GLZ_RGB || image->type == TETHER_SPICE_IMAGE_ZLIB_GLZ_RGB)
+    return decode_glz (op, image, error);
 
   /* Pick the output format from the stream's header where it says. */
   switch (image->type)
@@ -508,21 +566,6 @@ decode_compressed (TetherSpiceOp *op, const TetherSpiceImage *image, GError **er
           format = PIXMAN_a8;
       }
       break;
-    case TETHER_SPICE_IMAGE_GLZ_RGB:
-      {
-        TetherGlzHeader header;
-
-        if (!tether_glz_read_header (image->data, image->data_size, &header, error))
-          return codec_failed (image, error), NULL;
-        if (header.type == TETHER_LZ_TYPE_RGBA)
-          format = PIXMAN_a8r8g8b8;
-      }
-      break;
-    case TETHER_SPICE_IMAGE_ZLIB_GLZ_RGB:
-      /* The GLZ header is inside the deflated data: ARGB holds both kinds
-       * (an opaque image is written with alpha 0xff). */
-      format = PIXMAN_a8r8g8b8;
-      break;
     case TETHER_SPICE_IMAGE_LZ4:
       format = lz4_format (image);
       break;
@@ -539,7 +582,8 @@ decode_compressed (TetherSpiceOp *op, const TetherSpiceImage *image, GError **er
       return NULL;
     }
 
-  out = tether_spice_image_new (format, image->width, image->height, error);
+  /* The codecs write every pixel of their destination. */
+  out = image_new (format, image->width, image->height, FALSE, error);
   if (out == NULL)
     return NULL;
   dest = codec_dest (out, codec_format_of (format));
@@ -560,14 +604,6 @@ decode_compressed (TetherSpiceOp *op, const TetherSpiceImage *image, GError **er
         ok = resolve_palette (op, image, TRUE, ents, &n_ents, &local) &&
              tether_lz_plt_decode (image->data, image->data_size, ents, n_ents, &dest, &local);
       }
-      break;
-    case TETHER_SPICE_IMAGE_GLZ_RGB:
-      ok = tether_glz_decode (op->canvas->glz, image->data, image->data_size, &dest,
-                              &missing, &local);
-      break;
-    case TETHER_SPICE_IMAGE_ZLIB_GLZ_RGB:
-      ok = tether_zlib_glz_decode (op->canvas->glz, image->glz_data_size, image->data,
-                                   image->data_size, &dest, &missing, &local);
       break;
     case TETHER_SPICE_IMAGE_LZ4:
       ok = tether_lz4_decode (image->data, image->data_size, &dest, &local);

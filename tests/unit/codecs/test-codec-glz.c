@@ -248,6 +248,8 @@ run_sequence (guint type_choice, gboolean zlib, TestLzMode mode)
     TETHER_LZ_TYPE_RGB16, TETHER_LZ_TYPE_RGB24, TETHER_LZ_TYPE_RGB32, TETHER_LZ_TYPE_RGBA,
   };
   g_autoptr(TetherGlzWindow) w = tether_glz_window_new (TETHER_GLZ_WINDOW_DEFAULT_BYTES);
+  /* The same images through tether_glz_decode_shared(). */
+  g_autoptr(TetherGlzWindow) ws = tether_glz_window_new (TETHER_GLZ_WINDOW_DEFAULT_BYTES);
   g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) glz_image_free);
   guint64 first_id = g_test_rand_int_range (0, 1000);
   guint w0 = g_test_rand_int_range (1, 60), h0 = g_test_rand_int_range (1, 30);
@@ -264,7 +266,8 @@ run_sequence (guint type_choice, gboolean zlib, TestLzMode mode)
       g_autoptr(TestDest) d = NULL;
       g_autoptr(GError) error = NULL;
       guint64 missing = G_MAXUINT64;
-      gboolean ok;
+      gboolean ok, has_alpha = FALSE;
+      guint32 *shared;
 
       if (k == 0)
         width = w0, height = h0;
@@ -281,14 +284,29 @@ run_sequence (guint type_choice, gboolean zlib, TestLzMode mode)
 
           ok = tether_zlib_glz_decode (w, s->len, g_bytes_get_data (z, NULL), g_bytes_get_size (z),
                                        &d->dest, &missing, &error);
+          shared = tether_zlib_glz_decode_shared (ws, s->len, g_bytes_get_data (z, NULL),
+                                                  g_bytes_get_size (z), width, height,
+                                                  &has_alpha, &missing, &error);
         }
       else
-        ok = tether_glz_decode (w, s->data, s->len, &d->dest, &missing, &error);
-      if (!ok)
+        {
+          ok = tether_glz_decode (w, s->data, s->len, &d->dest, &missing, &error);
+          shared = tether_glz_decode_shared (ws, s->data, s->len, width, height, &has_alpha,
+                                             &missing, &error);
+        }
+      if (!ok || shared == NULL)
         g_error ("image %u (%s %u×%u): %s", k, tether_lz_type_name (type), width, height,
                  error->message);
       g_assert_cmpuint (missing, ==, G_MAXUINT64);
       assert_glz_image (im, d);
+      /* The shared pixels are what a 32-bit destination gets, top-down
+       * without padding, alpha 0xff for the opaque types. */
+      g_assert_cmpint (has_alpha, ==, type == TETHER_LZ_TYPE_RGBA);
+      for (guint y = 0; y < height; y++)
+        for (guint x = 0; x < width; x++)
+          g_assert_cmphex (shared[(gsize) y * width + x], ==, test_dest_get_pixel (d, x, y));
+      tether_glz_pixels_unref (shared);
+      g_assert_cmpuint (tether_glz_window_get_n_images (ws), ==, tether_glz_window_get_n_images (w));
       /* The server's rule keeps the last 5 images (win_head_dist 4). */
       g_assert_cmpuint (tether_glz_window_get_n_images (w), ==, MIN (k + 1, 5));
       g_assert_true (tether_glz_window_has_image (w, im->id));

@@ -738,6 +738,84 @@ test_lz_read_header (void)
     }
 }
 
+/* tether_lz_copy_pixels() is a forward copy one pixel at a time, whatever
+ * the overlap: every period and length against that loop. */
+static void
+test_lz_copy_overlap (void)
+{
+  TetherLzPass pass;
+  guint32 buf[256], want[256];
+
+  g_assert_true (tether_lz_get_pass (TETHER_LZ_TYPE_RGB32, 0, NULL, 0, &pass));
+  for (gsize period = 1; period <= 40; period++)
+    for (gsize n = 1; n <= 150; n++)
+      {
+        gsize at = 60;
+
+        for (gsize i = 0; i < G_N_ELEMENTS (buf); i++)
+          buf[i] = want[i] = g_test_rand_int ();
+        for (gsize i = 0; i < n; i++)
+          want[at + i] = want[at - period + i];
+        tether_lz_copy_pixels (&pass, buf + at, buf + at - period, n);
+        g_assert_cmpmem (buf, sizeof buf, want, sizeof want);
+      }
+}
+
+/* The row helpers of tether-codec-private.h. */
+static void
+test_codec_helpers (void)
+{
+  guint8 in[4 * 70 + 3], out[4 * 70 + 3];
+
+  for (gsize i = 0; i < sizeof in; i++)
+    in[i] = (guint8) g_test_rand_int ();
+  /* Every count and misalignment: byte 3 of each pixel becomes 0xff, the
+   * rest is copied, nothing past n pixels is written. */
+  for (gsize skew = 0; skew < 3; skew++)
+    for (gsize n = 0; n <= 70; n++)
+      {
+        memset (out, 0x5a, sizeof out);
+        tether_codec_copy_opaque (out + skew, in + skew, n);
+        for (gsize i = 0; i < sizeof out; i++)
+          {
+            gsize k = i - skew;
+
+            if (i < skew || k >= 4 * n)
+              g_assert_cmpuint (out[i], ==, 0x5a);
+            else
+              g_assert_cmpuint (out[i], ==, k % 4 == 3 ? 0xff : in[i]);
+          }
+        memcpy (out, in, sizeof out);
+        tether_codec_set_opaque (out + skew, n);
+        for (gsize i = skew; i < skew + 4 * n; i++)
+          g_assert_cmpuint (out[i], ==, (i - skew) % 4 == 3 ? 0xff : in[i]);
+      }
+
+  /* Flipping rows, with padding left alone, odd and even heights. */
+  for (guint h = 1; h <= 4; h++)
+    {
+      g_autoptr(TestDest) d = test_dest_new (3, h, TETHER_CODEC_FORMAT_XRGB32, 4);
+
+      for (guint y = 0; y < h; y++)
+        for (guint x = 0; x < 3; x++)
+          {
+            guint32 v = y << 8 | x;
+
+            memcpy (d->dest.data + (gsize) y * d->dest.stride + 4 * x, &v, 4);
+          }
+      tether_codec_dest_flip_rows (&d->dest);
+      for (guint y = 0; y < h; y++)
+        for (guint x = 0; x < 3; x++)
+          {
+            guint32 v;
+
+            memcpy (&v, d->dest.data + (gsize) y * d->dest.stride + 4 * x, 4);
+            g_assert_cmphex (v, ==, (h - 1 - y) << 8 | x);
+          }
+      test_dest_assert_untouched_outside (d);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -758,6 +836,8 @@ main (int argc, char **argv)
   g_test_add_func ("/codecs/lz/wrong-kind", test_lz_wrong_kind);
   g_test_add_func ("/codecs/lz/bad-destination", test_lz_bad_dest);
   g_test_add_func ("/codecs/lz/read-header", test_lz_read_header);
+  g_test_add_func ("/codecs/lz/copy-overlap", test_lz_copy_overlap);
+  g_test_add_func ("/codecs/helpers", test_codec_helpers);
   for (guint i = 0; i < G_N_ELEMENTS (hostile_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/codecs/lz/hostile/%s", hostile_cases[i].name);
