@@ -74,6 +74,15 @@ def run_scenario(name, options, want_types, tolerance, work):
             return
         image = px.read_png(png)
         ok, report = sp.compare_any(image, refs, blink, tolerance)
+        if not ok:
+            # Four captures 0.3 s apart can all catch the text cursor in one
+            # state and Tether's frame the other: look at the blink again
+            # (the check above still holds it to the cursor cell).
+            more, more_refs = sp.blink_cells(host, port, work)
+            sp.note('%s: first comparison failed (%s); blinking cells on a second look: %s'
+                    % (name, report, sorted(more)))
+            if len(blink | more) <= 2:
+                ok, report = sp.compare_any(image, refs + more_refs, blink | more, tolerance)
         sp.check(ok, '%s: first frame equals spicy-screenshot\'s: %s' % (name, report))
 
         # 2. Redrawn by drawing commands after a reset.
