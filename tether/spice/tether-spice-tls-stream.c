@@ -252,6 +252,43 @@ check_open (TlsConn *c, GError **error)
   return FALSE;
 }
 
+/* A blocking read or write: the non-blocking call, and while it would
+ * block, a wait on a private context for what OpenSSL asked for. */
+static gssize tls_input_read_nonblocking   (GPollableInputStream  *pollable,
+                                            void                  *buffer,
+                                            gsize                  count,
+                                            GError               **error);
+static gssize tls_output_write_nonblocking (GPollableOutputStream *pollable,
+                                            const void            *buffer,
+                                            gsize                  count,
+                                            GError               **error);
+
+static gssize
+tls_conn_blocking (TlsConn *c, gpointer stream, gboolean reading, gpointer buffer, gsize count,
+                   GCancellable *cancellable, GError **error)
+{
+  for (;;)
+    {
+      GError *local = NULL;
+      gssize n;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return -1;
+      n = reading ? tls_input_read_nonblocking (stream, buffer, count, &local)
+                  : tls_output_write_nonblocking (stream, buffer, count, &local);
+      if (n >= 0)
+        return n;
+      if (!g_error_matches (local, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_propagate_error (error, local);
+          return -1;
+        }
+      g_error_free (local);
+      if (!tls_conn_wait (c, stream, reading ? c->read_wants : c->write_wants, cancellable, error))
+        return -1;
+    }
+}
+
 /* ---- input -------------------------------------------------------------------------------------- */
 
 #define TETHER_SPICE_TYPE_TLS_INPUT_STREAM (tether_spice_tls_input_stream_get_type ())
@@ -335,27 +372,8 @@ tls_input_pollable_init (GPollableInputStreamInterface *iface)
 static gssize
 tls_input_read (GInputStream *stream, void *buffer, gsize count, GCancellable *cancellable, GError **error)
 {
-  TetherSpiceTlsInputStream *self = TETHER_SPICE_TLS_INPUT_STREAM (stream);
-
-  for (;;)
-    {
-      GError *local = NULL;
-      gssize n;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return -1;
-      n = tls_input_read_nonblocking (G_POLLABLE_INPUT_STREAM (self), buffer, count, &local);
-      if (n >= 0)
-        return n;
-      if (!g_error_matches (local, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        {
-          g_propagate_error (error, local);
-          return -1;
-        }
-      g_error_free (local);
-      if (!tls_conn_wait (self->conn, self, self->conn->read_wants, cancellable, error))
-        return -1;
-    }
+  return tls_conn_blocking (TETHER_SPICE_TLS_INPUT_STREAM (stream)->conn, stream, TRUE, buffer, count,
+                            cancellable, error);
 }
 
 static gboolean
@@ -472,27 +490,8 @@ static gssize
 tls_output_write (GOutputStream *stream, const void *buffer, gsize count, GCancellable *cancellable,
                   GError **error)
 {
-  TetherSpiceTlsOutputStream *self = TETHER_SPICE_TLS_OUTPUT_STREAM (stream);
-
-  for (;;)
-    {
-      GError *local = NULL;
-      gssize n;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return -1;
-      n = tls_output_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (self), buffer, count, &local);
-      if (n >= 0)
-        return n;
-      if (!g_error_matches (local, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        {
-          g_propagate_error (error, local);
-          return -1;
-        }
-      g_error_free (local);
-      if (!tls_conn_wait (self->conn, self, self->conn->write_wants, cancellable, error))
-        return -1;
-    }
+  return tls_conn_blocking (TETHER_SPICE_TLS_OUTPUT_STREAM (stream)->conn, stream, FALSE, (gpointer) buffer,
+                            count, cancellable, error);
 }
 
 static gboolean
